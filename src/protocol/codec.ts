@@ -166,6 +166,11 @@ function writeTaggedFields(w: Writer, tagged: ReadonlyMap<number, Field>, obj: R
 }
 
 function isDefault(f: Field, v: unknown, version: number): boolean {
+  if (f.type === 'struct' && !f.array && v !== null && typeof v === 'object') {
+    const fields = f.fields!;
+    const obj = v as Record<string, unknown>;
+    return fields.every((sf) => obj[sf.name] === undefined || isDefault(sf, obj[sf.name], version));
+  }
   const d = defaultValue(f, version);
   if (v === d) return true;
   if (Array.isArray(v)) return v.length === 0 && Array.isArray(d);

@@ -1,0 +1,106 @@
+// The cluster's topic metadata: names, ids, partition counts and config overrides. Kept in memory
+// and persisted to `ktool-metadata.json` in the first log dir on every change (written to a temp
+// file, fsynced, then renamed, so a crash leaves the old or the new version, never a torn one).
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUuid } from './uuid.js';
+import { INTERNAL_TOPICS } from './topic-names.js';
+
+export const METADATA_FILE = 'ktool-metadata.json';
+
+export interface TopicInfo {
+  readonly name: string;
+  readonly id: string;
+  partitions: number;
+  readonly configs: Map<string, string>;
+  readonly internal: boolean;
+}
+
+interface StoredTopic {
+  name: string;
+  id: string;
+  partitions: number;
+  configs: Record<string, string>;
+}
+
+export class ClusterMetadata {
+  private readonly topics = new Map<string, TopicInfo>();
+  private readonly ids = new Map<string, TopicInfo>();
+
+  private constructor(private readonly file: string) {}
+
+  static load(dir: string): ClusterMetadata {
+    const md = new ClusterMetadata(join(dir, METADATA_FILE));
+    if (existsSync(md.file)) {
+      const stored = JSON.parse(readFileSync(md.file, 'utf8')) as { topics: StoredTopic[] };
+      for (const t of stored.topics) md.put(t.name, t.id, t.partitions, new Map(Object.entries(t.configs)));
+    }
+    return md;
+  }
+
+  private put(name: string, id: string, partitions: number, configs: Map<string, string>): TopicInfo {
+    const t: TopicInfo = { name, id, partitions, configs, internal: INTERNAL_TOPICS.has(name) };
+    this.topics.set(name, t);
+    this.ids.set(id, t);
+    return t;
+  }
+
+  get(name: string): TopicInfo | undefined {
+    return this.topics.get(name);
+  }
+
+  byId(id: string): TopicInfo | undefined {
+    return this.ids.get(id);
+  }
+
+  all(): TopicInfo[] {
+    return [...this.topics.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  create(name: string, partitions: number, configs: Map<string, string>, id = randomUuid()): TopicInfo {
+    const t = this.put(name, id, partitions, configs);
+    this.save();
+    return t;
+  }
+
+  /** Registers a topic found on disk without rewriting the file for each one. */
+  adopt(name: string, id: string, partitions: number): TopicInfo {
+    return this.put(name, id, partitions, new Map());
+  }
+
+  delete(name: string): void {
+    const t = this.topics.get(name);
+    if (!t) return;
+    this.topics.delete(name);
+    this.ids.delete(t.id);
+    this.save();
+  }
+
+  setPartitions(name: string, partitions: number): void {
+    this.topics.get(name)!.partitions = partitions;
+    this.save();
+  }
+
+  setConfigs(name: string, configs: ReadonlyMap<string, string>): void {
+    const t = this.topics.get(name)!;
+    t.configs.clear();
+    for (const [k, v] of configs) t.configs.set(k, v);
+    this.save();
+  }
+
+  save(): void {
+    const data = {
+      version: 1,
+      topics: this.all().map((t) => ({ name: t.name, id: t.id, partitions: t.partitions, configs: Object.fromEntries(t.configs) })),
+    };
+    const tmp = `${this.file}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, JSON.stringify(data, null, 2) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.file);
+  }
+}

@@ -1,0 +1,159 @@
+// One client connection: frames in, responses out, strictly in request order. Requests are
+// handled one at a time (as Kafka mutes a channel until its response is sent); a long-polling
+// Fetch therefore delays only this connection. Anything malformed or unsupported closes this
+// connection alone, logged, never the broker.
+import type { Socket } from 'node:net';
+import { ProtocolError } from '../../protocol/errors.js';
+import { decodeMessage, encodeMessage, isFlexible } from '../../protocol/codec.js';
+import { readRequestHeaderPrefix, responseHeaderIsFlexible, skipHeaderTags, writeResponseHeader, API_VERSIONS_KEY, type RequestHeader } from '../../protocol/headers.js';
+import { Reader } from '../../protocol/reader.js';
+import { Writer } from '../../protocol/writer.js';
+import type { Logger } from '../../log.js';
+import { NO_RESPONSE, type RequestContext, type RouteTable } from '../router.js';
+import { FrameReader, FrameTooLargeError } from './frame-reader.js';
+
+const UNSUPPORTED_VERSION = 35;
+/** Stop reading from a client that pipelines more than this many unanswered requests. */
+const MAX_QUEUED = 64;
+
+export interface ConnectionStats {
+  closedForProtocolErrors: number;
+}
+
+export class Connection {
+  private readonly frames: FrameReader;
+  private readonly queue: Buffer[] = [];
+  private running = false;
+  private closed = false;
+  readonly clientHost: string;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly id: string,
+    private readonly listenerName: string,
+    private readonly routes: RouteTable,
+    maxRequestBytes: number,
+    private readonly log: Logger,
+    private readonly stats: ConnectionStats,
+  ) {
+    this.frames = new FrameReader(maxRequestBytes);
+    this.clientHost = `/${socket.remoteAddress ?? 'unknown'}`;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.log.debug(`Connection ${id} error: ${err.message}`));
+    socket.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    let frames: Buffer[];
+    try {
+      frames = this.frames.push(chunk);
+    } catch (err) {
+      if (err instanceof FrameTooLargeError) {
+        this.log.warn(`Closing connection ${this.id} from ${this.clientHost}: ${err.message}; the limit is socket.request.max.bytes`);
+      }
+      this.stats.closedForProtocolErrors++;
+      this.close();
+      return;
+    }
+    if (frames.length === 0) return;
+    this.queue.push(...frames);
+    if (this.queue.length > MAX_QUEUED) this.socket.pause();
+    if (!this.running) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        const frame = this.queue.shift()!;
+        if (this.queue.length <= MAX_QUEUED / 2 && this.socket.isPaused()) this.socket.resume();
+        await this.handle(frame);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async handle(frame: Buffer): Promise<void> {
+    const r = new Reader(frame);
+    let header: RequestHeader;
+    try {
+      header = readRequestHeaderPrefix(r);
+    } catch (err) {
+      return this.reject(`could not read a request header: ${(err as Error).message}`);
+    }
+    const route = this.routes.get(header.apiKey);
+    if (!route || !this.routes.supports(header.apiKey, header.apiVersion)) {
+      if (header.apiKey === API_VERSIONS_KEY) return this.answerUnsupportedApiVersions(header);
+      const what = route ? `${route.api.name} v${header.apiVersion}` : `API key ${header.apiKey} v${header.apiVersion}`;
+      return this.reject(`unsupported request ${what} (client ${header.clientId ?? 'null'})`);
+    }
+    let request: unknown;
+    const flexible = isFlexible(route.api.request, header.apiVersion);
+    try {
+      if (flexible) skipHeaderTags(r);
+      request = decodeMessage(route.api.request, header.apiVersion, r);
+    } catch (err) {
+      const msg = err instanceof ProtocolError ? err.message : String(err);
+      return this.reject(`malformed ${route.api.name} v${header.apiVersion} request: ${msg}`);
+    }
+    const ctx: RequestContext = { header, clientHost: this.clientHost, connectionId: this.id, listenerName: this.listenerName };
+    let response: unknown;
+    try {
+      response = await route.handle(request, ctx);
+    } catch (err) {
+      this.log.error(`Error handling ${route.api.name} v${header.apiVersion} from ${this.clientHost}; closing the connection`, err);
+      this.close();
+      return;
+    }
+    if (response === NO_RESPONSE || this.closed) return;
+    const w = new Writer();
+    writeResponseHeader(w, header.correlationId, responseHeaderIsFlexible(header.apiKey, flexible));
+    try {
+      encodeMessage(route.api.response, header.apiVersion, response, w);
+    } catch (err) {
+      this.log.error(`Could not encode ${route.api.name} v${header.apiVersion} response; closing the connection`, err);
+      this.close();
+      return;
+    }
+    this.send(w);
+  }
+
+  private send(w: Writer): void {
+    const size = Buffer.allocUnsafe(4);
+    size.writeInt32BE(w.length, 0);
+    this.socket.cork();
+    this.socket.write(size);
+    for (const chunk of w.finish()) this.socket.write(chunk);
+    this.socket.uncork();
+  }
+
+  /** KIP-511: an ApiVersions request at a version we do not know gets a v0 error response. */
+  private answerUnsupportedApiVersions(header: RequestHeader): void {
+    const entry = this.routes.advertised().find((a) => a.apiKey === API_VERSIONS_KEY)!;
+    const w = new Writer();
+    writeResponseHeader(w, header.correlationId, false);
+    w.int16(UNSUPPORTED_VERSION).int32(1).int16(entry.apiKey).int16(entry.minVersion).int16(entry.maxVersion);
+    this.send(w);
+  }
+
+  private reject(reason: string): void {
+    this.stats.closedForProtocolErrors++;
+    this.log.warn(`Closing connection ${this.id} from ${this.clientHost}: ${reason}`);
+    this.close();
+  }
+}

@@ -1,0 +1,188 @@
+// The broker's partitions: one PartitionLog each, spread over the log dirs, plus the waiters of
+// long-polling fetches, woken when an append lands. Topic-level changes (create, delete, add
+// partitions) go through here so metadata and directories never disagree.
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brokerValue } from '../config/broker-config.js';
+import type { Properties } from '../config/properties.js';
+import { resolveTopicConfig } from '../config/topic-config.js';
+import type { Logger } from '../log.js';
+import { PartitionLog, type AppendInfo, type LogConfig } from '../storage/log.js';
+import { parsePartitionDirName } from '../storage/file-names.js';
+import type { ClusterMetadata, TopicInfo } from './metadata/cluster-metadata.js';
+import { base64ToUuid, randomUuid, uuidToBase64 } from './metadata/uuid.js';
+
+export class Partition {
+  private readonly waiters = new Set<() => void>();
+
+  constructor(readonly topic: TopicInfo, readonly index: number, readonly log: PartitionLog) {}
+
+  append(records: Buffer, now?: number): AppendInfo {
+    const info = this.log.append(records, now);
+    if (this.waiters.size > 0) {
+      const woken = [...this.waiters];
+      this.waiters.clear();
+      for (const w of woken) w();
+    }
+    return info;
+  }
+
+  /** Calls `wake` once, on the next append; returns a function that cancels the wait. */
+  onNextAppend(wake: () => void): () => void {
+    this.waiters.add(wake);
+    return () => this.waiters.delete(wake);
+  }
+}
+
+const MAX_LONG = 9223372036854775807n;
+
+function longOrUndefined(v: string): number | undefined {
+  const n = BigInt(v.trim());
+  return n >= MAX_LONG || n < 0n ? undefined : Number(n);
+}
+
+/** The storage settings of a topic, from its overrides and the broker's defaults. */
+export function logConfigFor(topic: TopicInfo, broker: Properties): LogConfig {
+  const get = (name: string): string => resolveTopicConfig(name, topic.configs, broker).value;
+  return {
+    segmentBytes: Number(get('segment.bytes')),
+    segmentMs: Number(get('segment.ms')),
+    indexIntervalBytes: Number(get('index.interval.bytes')),
+    segmentIndexBytes: Number(get('segment.index.bytes')),
+    maxMessageBytes: Number(get('max.message.bytes')),
+    messageTimestampType: get('message.timestamp.type') === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
+    flushMessages: longOrUndefined(get('flush.messages')),
+    flushMs: longOrUndefined(get('flush.ms')),
+  };
+}
+
+export class PartitionManager {
+  private readonly partitions = new Map<string, Partition[]>();
+
+  constructor(
+    private readonly logDirs: readonly string[],
+    private readonly metadata: ClusterMetadata,
+    private readonly brokerProps: Properties,
+    private readonly log: Logger,
+  ) {}
+
+  /** Opens every partition found on disk, adopting topics the metadata file does not know. */
+  loadAll(): void {
+    const found = new Map<string, Array<{ dir: string; index: number }>>();
+    for (const logDir of this.logDirs) {
+      for (const name of readdirSync(logDir)) {
+        const parsed = parsePartitionDirName(name);
+        const path = join(logDir, name);
+        if (!parsed || !statSync(path).isDirectory()) continue;
+        const list = found.get(parsed.topic) ?? [];
+        list.push({ dir: path, index: parsed.partition });
+        found.set(parsed.topic, list);
+      }
+    }
+    for (const [topic, dirs] of found) {
+      if (!this.metadata.get(topic)) {
+        const count = Math.max(...dirs.map((d) => d.index)) + 1;
+        const id = readPartitionMetadata(dirs[0]!.dir) ?? randomUuid();
+        this.metadata.adopt(topic, id, count);
+        this.log.info(`Adopted topic ${topic} with ${count} partition(s) found in the log dirs`);
+      }
+    }
+    this.metadata.save();
+    for (const t of this.metadata.all()) {
+      const existing = new Map((found.get(t.name) ?? []).map((d) => [d.index, d.dir]));
+      const parts: Partition[] = [];
+      for (let i = 0; i < t.partitions; i++) parts.push(this.openPartition(t, i, existing.get(i)));
+      this.partitions.set(t.name, parts);
+    }
+  }
+
+  private openPartition(topic: TopicInfo, index: number, dir?: string): Partition {
+    const path = dir ?? join(this.pickLogDir(), `${topic.name}-${index}`);
+    const log = PartitionLog.open(path, logConfigFor(topic, this.brokerProps), (msg) => this.log.warn(`[Log partition=${topic.name}-${index}, dir=${path}] ${msg}`));
+    if (!existsSync(join(path, 'partition.metadata'))) {
+      writeFileSync(join(path, 'partition.metadata'), `version: 0\ntopic_id: ${uuidToBase64(topic.id)}\n`);
+    }
+    return new Partition(topic, index, log);
+  }
+
+  /** The log dir holding the fewest partitions, as Kafka places new replicas. */
+  private pickLogDir(): string {
+    if (this.logDirs.length === 1) return this.logDirs[0]!;
+    const counts = new Map(this.logDirs.map((d) => [d, 0]));
+    for (const parts of this.partitions.values()) for (const p of parts) for (const d of this.logDirs) if (p.log.dir.startsWith(d)) counts.set(d, counts.get(d)! + 1);
+    return [...counts].sort((a, b) => a[1] - b[1])[0]![0];
+  }
+
+  get(topic: string, index: number): Partition | undefined {
+    return this.partitions.get(topic)?.[index];
+  }
+
+  ofTopic(topic: string): readonly Partition[] {
+    return this.partitions.get(topic) ?? [];
+  }
+
+  createTopic(name: string, partitions: number, configs: Map<string, string>): TopicInfo {
+    const topic = this.metadata.create(name, partitions, configs);
+    const parts: Partition[] = [];
+    for (let i = 0; i < partitions; i++) parts.push(this.openPartition(topic, i));
+    this.partitions.set(name, parts);
+    this.log.info(`Created topic ${name} with topic ID ${uuidToBase64(topic.id)}, ${partitions} partition(s) and configs ${formatConfigs(configs)}`);
+    return topic;
+  }
+
+  addPartitions(name: string, total: number): void {
+    const topic = this.metadata.get(name)!;
+    const parts = this.partitions.get(name)!;
+    for (let i = parts.length; i < total; i++) parts.push(this.openPartition(topic, i));
+    this.metadata.setPartitions(name, total);
+  }
+
+  /** Removes a topic: metadata first, then each partition dir is renamed `-delete` and removed. */
+  deleteTopic(name: string): void {
+    const parts = this.partitions.get(name) ?? [];
+    this.partitions.delete(name);
+    this.metadata.delete(name);
+    for (const p of parts) {
+      p.log.close();
+      const doomed = `${p.log.dir}.${randomUuid().replace(/-/g, '')}-delete`;
+      try {
+        renameSync(p.log.dir, doomed);
+        rmSync(doomed, { recursive: true, force: true });
+      } catch (err) {
+        this.log.warn(`Could not remove ${p.log.dir}: ${(err as Error).message}`);
+      }
+    }
+    this.log.info(`Deleted topic ${name}`);
+  }
+
+  closeAll(): void {
+    for (const parts of this.partitions.values()) {
+      for (const p of parts) {
+        try {
+          p.log.close();
+        } catch (err) {
+          this.log.error(`Error closing log ${p.log.dir}`, err);
+        }
+      }
+    }
+    this.partitions.clear();
+  }
+
+  /** The effective value of a broker key (used for defaults such as num.partitions). */
+  brokerValue(key: string): string | undefined {
+    return brokerValue(this.brokerProps, key);
+  }
+}
+
+function readPartitionMetadata(dir: string): string | undefined {
+  try {
+    const m = /topic_id:\s*(\S+)/.exec(readFileSync(join(dir, 'partition.metadata'), 'utf8'));
+    return m ? base64ToUuid(m[1]!) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function formatConfigs(configs: ReadonlyMap<string, string>): string {
+  return `{${[...configs].map(([k, v]) => `${k}=${v}`).join(', ')}}`;
+}

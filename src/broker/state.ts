@@ -1,0 +1,27 @@
+// What every handler may read or change: the broker's identity, its config, topic metadata and
+// partitions. Handlers receive this object; they never reach for globals.
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { Logger } from '../log.js';
+import type { ClusterMetadata } from './metadata/cluster-metadata.js';
+import type { PartitionManager } from './partitions.js';
+import type { RouteTable } from './router.js';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface BrokerState {
+  readonly nodeId: number;
+  readonly clusterId: string;
+  readonly config: BrokerConfig;
+  readonly metadata: ClusterMetadata;
+  readonly partitions: PartitionManager;
+  readonly log: Logger;
+  /** Aborted when the broker shuts down: parked fetches return at once. */
+  readonly shutdown: AbortSignal;
+  /** The address clients should use for this broker on the given listener. */
+  advertised(listenerName: string): Endpoint;
+  routes(): RouteTable;
+  nextProducerId(): bigint;
+}
