@@ -1,0 +1,199 @@
+// `npm run bench`: start-up, memory and throughput of ktool, each printed beside a reference
+// measured in the same run on the same machine (a bare Node process, raw disk and raw loopback
+// TCP, kcat). Figures for a JVM Apache Kafka on this 2-core machine are quoted from the project's
+// issue for comparison; they are not measured here. Nothing here passes or fails.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ktool = join(root, 'bin', 'ktool.js');
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const RECORD_BYTES = 100;
+
+const work = mkdtempSync(join(tmpdir(), 'ktool-bench-'));
+const recordsFile = join(work, 'records.txt');
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function timed(cmd: string, args: string[], opts: { input?: string; stdoutFile?: string } = {}): { seconds: number; status: number | null; stderr: string } {
+  const start = process.hrtime.bigint();
+  const stdio: Array<'pipe' | 'ignore' | number> = ['pipe', 'ignore', 'pipe'];
+  let fd: number | undefined;
+  if (opts.stdoutFile) stdio[1] = fd = openSync(opts.stdoutFile, 'w');
+  const r = spawnSync(cmd, args, { input: opts.input ?? '', stdio, maxBuffer: 1 << 30, timeout: 600_000 });
+  if (fd !== undefined) closeSync(fd);
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, status: r.status, stderr: r.stderr?.toString() ?? '' };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+interface RunningBroker {
+  child: ChildProcess;
+  port: number;
+  startupMs: number;
+}
+
+async function startBroker(logDir: string): Promise<RunningBroker> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [ktool, 'server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${logDir}`], { stdio: 'ignore' });
+  for (;;) {
+    if (await canConnect(port)) break;
+    if (child.exitCode !== null) throw new Error('broker exited during start-up');
+    if (performance.now() - t0 > 30_000) throw new Error('broker did not start within 30 s');
+    await sleep(2);
+  }
+  return { child, port, startupMs: performance.now() - t0 };
+}
+
+async function stopBroker(b: RunningBroker): Promise<void> {
+  b.child.kill('SIGTERM');
+  const deadline = Date.now() + 30_000;
+  while (b.child.exitCode === null && b.child.signalCode === null && Date.now() < deadline) await sleep(20);
+}
+
+async function bareNode(): Promise<{ startupMs: number; rss: number }> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${port}, '127.0.0.1')`], { stdio: 'ignore' });
+  while (!(await canConnect(port))) await sleep(2);
+  const startupMs = performance.now() - t0;
+  await sleep(1000);
+  const rss = rssMiB(child.pid!);
+  child.kill();
+  return { startupMs, rss };
+}
+
+function rawDisk(): { writeMBs: number; readMBs: number } {
+  const data = readFileSync(recordsFile);
+  const file = join(work, 'raw-disk.bin');
+  const chunk = 1 << 20;
+  let t = performance.now();
+  const fd = openSync(file, 'w');
+  for (let at = 0; at < data.length; at += chunk) writeSync(fd, data, at, Math.min(chunk, data.length - at));
+  fsyncSync(fd);
+  closeSync(fd);
+  const writeMBs = data.length / 1e6 / ((performance.now() - t) / 1000);
+  const buf = Buffer.allocUnsafe(chunk);
+  t = performance.now();
+  const rfd = openSync(file, 'r');
+  while (readSync(rfd, buf, 0, chunk, null) > 0);
+  closeSync(rfd);
+  const readMBs = statSync(file).size / 1e6 / ((performance.now() - t) / 1000);
+  rmSync(file);
+  return { writeMBs, readMBs };
+}
+
+async function rawLoopback(): Promise<number> {
+  const data = readFileSync(recordsFile);
+  const server = createServer((s) => s.resume());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const t = performance.now();
+  await new Promise<void>((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' }, () => s.end(data));
+    s.on('close', () => resolve());
+  });
+  const mbs = data.length / 1e6 / ((performance.now() - t) / 1000);
+  server.close();
+  return mbs;
+}
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const recPerSec = (seconds: number): string => `${fmt(RECORDS / seconds)} rec/s (${fmt((RECORDS * (RECORD_BYTES + 1)) / 1e6 / seconds, 1)} MB/s)`;
+
+async function main(): Promise<void> {
+  const line = 'x'.repeat(RECORD_BYTES - 8);
+  const out = createWriteStream(recordsFile);
+  for (let i = 0; i < RECORDS; i++) out.write(`${String(i).padStart(8, '0')}${line}\n`);
+  await new Promise<void>((r) => out.end(r));
+  const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+
+  // Start-up and idle memory.
+  const base = await bareNode();
+  const starts: number[] = [];
+  let idleRss = NaN;
+  for (let i = 0; i < 3; i++) {
+    const dir = join(work, `start-${i}`);
+    const b = await startBroker(dir);
+    starts.push(b.startupMs);
+    if (i === 0) {
+      await sleep(1000);
+      idleRss = rssMiB(b.child.pid!);
+    }
+    await stopBroker(b);
+  }
+  const t1 = new Table({ head: ['start-up and memory', 'ktool broker', 'reference (same run)', 'ratio', 'target', 'JVM Kafka (issue)'] });
+  t1.push(['start to accepting connections', `${fmt(median(starts))} ms`, `bare node: ${fmt(base.startupMs)} ms`, `${fmt(median(starts) / base.startupMs, 1)}×`, '≤ 250 ms', '~2,200 ms']);
+  t1.push(['idle RSS', `${fmt(idleRss, 1)} MiB`, `bare node: ${fmt(base.rss, 1)} MiB`, `${fmt(idleRss / base.rss, 1)}×`, '≤ 80 MiB', '~315 MiB']);
+  console.log(t1.toString());
+
+  const disk = rawDisk();
+  const loop = await rawLoopback();
+  const b = await startBroker(join(work, 'throughput'));
+  const bootstrap = `127.0.0.1:${b.port}`;
+  const t2 = new Table({ head: [`${fmt(RECORDS)} × ${RECORD_BYTES} B, one partition`, 'ktool broker', 'reference (same run)', 'JVM Kafka (issue)'] });
+  if (hasKcat) {
+    spawnSync(process.execPath, [ktool, 'topics', '--create', '--topic', 'bench', '--partitions', '1', '--bootstrap-server', bootstrap]);
+    const p = timed('kcat', ['-P', '-b', bootstrap, '-t', 'bench', '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-l', recordsFile]);
+    t2.push(['produce (kcat -P)', recPerSec(p.seconds), `raw disk write+fsync: ${fmt(disk.writeMBs)} MB/s`, '~1,000,000 rec/s']);
+    const c = timed('kcat', ['-C', '-b', bootstrap, '-t', 'bench', '-e', '-o', 'beginning', '-q', '-f', '%s\\n'], { stdoutFile: '/dev/null' });
+    t2.push(['consume (kcat -C -e)', recPerSec(c.seconds), `raw loopback TCP: ${fmt(loop)} MB/s; raw disk read: ${fmt(disk.readMBs)} MB/s`, '~1,300,000 rec/s']);
+    console.log(t2.toString());
+
+    const t3 = new Table({ head: ['tools (whole processes)', 'ktool', 'kcat (same run)', 'ktool / kcat', 'target'] });
+    const lists = [1, 2, 3, 4, 5].map(() => timed(process.execPath, [ktool, 'topics', '--list', '--bootstrap-server', bootstrap]).seconds * 1000);
+    const kcatL = [1, 2, 3].map(() => timed('kcat', ['-L', '-b', bootstrap]).seconds * 1000);
+    t3.push(['topics --list (kcat -L)', `${fmt(median(lists))} ms`, `${fmt(median(kcatL))} ms`, `${fmt(median(lists) / median(kcatL), 1)}×`, '≤ 300 ms (Kafka ~750 ms)']);
+    const input = readFileSync(recordsFile, 'utf8');
+    spawnSync(process.execPath, [ktool, 'topics', '--create', '--topic', 'bench-console', '--bootstrap-server', bootstrap]);
+    const cp = timed(process.execPath, [ktool, 'console-producer', '--topic', 'bench-console', '--bootstrap-server', bootstrap], { input });
+    t3.push(['console-producer (stdin → topic)', cp.status === 0 ? recPerSec(cp.seconds) : `failed: ${cp.stderr.split('\n')[0]}`, recPerSec(p.seconds), `${fmt(p.seconds / cp.seconds, 2)}×`, '≥ 0.5×']);
+    const cc = timed(process.execPath, [ktool, 'console-consumer', '--topic', 'bench', '--from-beginning', '--max-messages', String(RECORDS), '--bootstrap-server', bootstrap], { stdoutFile: '/dev/null' });
+    t3.push(['console-consumer (topic → stdout)', cc.status === 0 ? recPerSec(cc.seconds) : `failed: ${cc.stderr.split('\n')[0]}`, recPerSec(c.seconds), `${fmt(c.seconds / cc.seconds, 2)}×`, '≥ 0.5×']);
+    console.log(t3.toString());
+  } else {
+    console.log('kcat is not installed: throughput rows skipped (apt-get install kcat)');
+  }
+  await stopBroker(b);
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(work, { recursive: true, force: true }));
