@@ -199,10 +199,10 @@ export function checkBatchIntegrity(buf: Buffer, at = 0, end = buf.length): Reco
 }
 
 /**
- * Full check of a batch received from a producer: integrity (above), a known codec, recordsCount
- * > 0 and equal to lastOffsetDelta + 1, enough bytes for that many uncompressed records, and a
- * sequence number whenever a producer id is set. Returns the problem or null. It does not decide
- * whether control batches are allowed; that depends on who is writing.
+ * Full check of a batch received from a producer: integrity (above), a known codec,
+ * recordsCount > 0 and equal to lastOffsetDelta + 1, enough bytes for that many uncompressed
+ * records, and a sequence number whenever a data batch has a producer id. Returns the problem or
+ * null. Whether control batches are allowed at all depends on who writes, so it is not decided here.
  */
 export function validateBatch(buf: Buffer, at = 0, end = buf.length): RecordBatchError | null {
   const integrity = checkBatchIntegrity(buf, at, end);
@@ -223,8 +223,9 @@ export function validateBatch(buf: Buffer, at = 0, end = buf.length): RecordBatc
   if (codec === 0 && count > (size - BATCH_HEADER_SIZE) / MIN_RECORD_SIZE) {
     return new RecordBatchError(RecordErrorCode.CORRUPT_MESSAGE, `record batch claims ${count} records in only ${size - BATCH_HEADER_SIZE} bytes`);
   }
+  // Transaction markers carry the producer id with no sequence; only data batches need one.
   const producerIdHi = buf.readInt32BE(at + BatchField.producerId);
-  if (producerIdHi >= 0 && buf.readInt32BE(at + BatchField.baseSequence) < 0) {
+  if (producerIdHi >= 0 && (attributes & Attribute.control) === 0 && buf.readInt32BE(at + BatchField.baseSequence) < 0) {
     return new RecordBatchError(RecordErrorCode.INVALID_RECORD, 'record batch has a producer id but no base sequence');
   }
   return null;

@@ -191,6 +191,8 @@ const LZ4_FLG_DICT_ID = 0x01;
 const LZ4_BD_64KB = 4 << 4;
 const LZ4_UNCOMPRESSED_BIT = 0x80000000;
 const LZ4_BLOCK = 64 * 1024;
+/** Holds [size prefix][compressed block] for the binding; reused, as decoding is synchronous. */
+let lz4Scratch = Buffer.allocUnsafe(4 + LZ4_BLOCK);
 
 export function lz4FrameCompress(data: Buffer): Buffer {
   const parts: Buffer[] = [];
@@ -244,7 +246,6 @@ export function lz4FrameDecompress(data: Buffer): Buffer {
   const blockChecksum = (flg & LZ4_FLG_BLOCK_CHECKSUM) !== 0;
   const parts: Buffer[] = [];
   let total = 0;
-  let scratch: Buffer | undefined;
   for (;;) {
     if (data.length - pos < 4) throw new Error('truncated LZ4 frame: no end mark');
     const word = data.readUInt32LE(pos);
@@ -258,10 +259,10 @@ export function lz4FrameDecompress(data: Buffer): Buffer {
     } else {
       // The binding wants the (maximum) uncompressed size in front of the block; it truncates
       // its output to what the block really holds and fails if the block would exceed it.
-      scratch ??= Buffer.allocUnsafe(4 + blockMax);
-      scratch.writeUInt32LE(blockMax, 0);
-      data.copy(scratch, 4, pos, pos + len);
-      out = lz4BlockUncompress(scratch.subarray(0, 4 + len));
+      if (lz4Scratch.length < 4 + len) lz4Scratch = Buffer.allocUnsafe(Math.max(4 + len, 2 * lz4Scratch.length));
+      lz4Scratch.writeUInt32LE(blockMax, 0);
+      data.copy(lz4Scratch, 4, pos, pos + len);
+      out = lz4BlockUncompress(lz4Scratch.subarray(0, 4 + len));
     }
     parts.push(out);
     total += out.length;
