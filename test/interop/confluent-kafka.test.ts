@@ -1,6 +1,7 @@
 // python3-confluent-kafka (librdkafka) against the bundled broker: AdminClient creates and lists
 // topics, a Producer (idempotent too) writes keyed records with headers; kcat reads them back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
 import { runProcess, SYSTEM_PYTHON } from '../helpers/run-process.js';
 import { startTestBroker, type TestBroker } from '../helpers/start-broker.js';
 
@@ -65,5 +66,9 @@ for idem in (False, True):
       ...Array.from({ length: 5 }, (_, i) => `k${i}=v${i}-False h=x`),
       ...Array.from({ length: 5 }, (_, i) => `k${i}=v${i}-True h=x`),
     ]);
+    const cc = await runCli(['console-consumer', '--bootstrap-server', b.bootstrap, '--topic', 'ck-produce', '--from-beginning', '--max-messages', '10', '--property', 'print.key=true', '--property', 'key.separator=|']);
+    expect(cc.code).toBe(0);
+    expect(cc.stdout.split('\n').slice(0, 2)).toEqual(['k0|v0-False', 'k1|v1-False']);
+    expect(cc.stderr).toBe('Processed a total of 10 messages\n');
   });
 });

@@ -2,6 +2,7 @@
 // producer with headers and gzip; what it wrote is read back by kcat.
 import { Kafka, CompressionTypes, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
 import { runProcess } from '../helpers/run-process.js';
 import { startTestBroker, type TestBroker } from '../helpers/start-broker.js';
 
@@ -55,5 +56,7 @@ describe('kafkajs interop', () => {
     }
     const c = await runProcess('kcat', ['-b', b.bootstrap, '-C', '-t', 'kjs-produce', '-e', '-o', 'beginning', '-f', '%o %k=%s %h\\n']);
     expect(c.stdout.trim().split('\n')).toEqual([...Array.from({ length: 5 }, (_, i) => `${i} k${i}=v${i} trace=kafkajs`), '5 k5=v5']);
+    const r = await runCli(['console-consumer', '--bootstrap-server', b.bootstrap, '--topic', 'kjs-produce', '--from-beginning', '--max-messages', '6', '--property', 'print.key=true', '--property', 'print.headers=true']);
+    expect(r.stdout).toBe(Array.from({ length: 5 }, (_, i) => `trace:kafkajs\tk${i}\tv${i}\n`).join('') + 'NO_HEADERS\tk5\tv5\n');
   });
 });

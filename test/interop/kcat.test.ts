@@ -1,6 +1,7 @@
 // kcat (librdkafka 2.0.2) against the bundled broker: metadata, produce with keys and headers,
 // consume from the beginning, every compression codec, and a restart on the same log dir.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
 import { runProcess } from '../helpers/run-process.js';
 import { startTestBroker, type TestBroker } from '../helpers/start-broker.js';
 
@@ -32,6 +33,16 @@ describe('kcat interop', () => {
     expect(c.stdout.trim().split('\n')).toEqual(Array.from({ length: 5 }, (_, i) => `0|${i}|key${i}|value ${i}|trace=kcat,n=1`));
   });
 
+  it('what kcat wrote is read back by ktool console-consumer, keys and headers intact', async () => {
+    const r = await runCli([
+      'console-consumer', '--bootstrap-server', b.bootstrap, '--topic', 'kcat-rt', '--from-beginning', '--max-messages', '5',
+      '--property', 'print.key=true', '--property', 'print.headers=true', '--property', 'print.offset=true',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(Array.from({ length: 5 }, (_, i) => `Offset:${i}\ttrace:kcat,n:1\tkey${i}\tvalue ${i}\n`).join(''));
+    expect(r.stderr).toBe('Processed a total of 5 messages\n');
+  });
+
   for (const codec of ['gzip', 'snappy', 'lz4', 'zstd']) {
     it(`produces and consumes ${codec}-compressed batches`, async () => {
       const topic = `kcat-${codec}`;
@@ -39,6 +50,8 @@ describe('kcat interop', () => {
       expect(p.code, p.stderr).toBe(0);
       const c = await kcat(['-C', '-t', topic, '-e', '-o', 'beginning', '-f', '%s\\n']);
       expect(c.stdout).toBe('one\ntwo\nthree\n');
+      const r = await runCli(['console-consumer', '--bootstrap-server', b.bootstrap, '--topic', topic, '--from-beginning', '--max-messages', '3']);
+      expect(r.stdout).toBe('one\ntwo\nthree\n');
     });
   }
 
