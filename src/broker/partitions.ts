@@ -7,18 +7,33 @@ import { brokerValue } from '../config/broker-config.js';
 import type { Properties } from '../config/properties.js';
 import { resolveTopicConfig } from '../config/topic-config.js';
 import type { Logger } from '../log.js';
-import { PartitionLog, type AppendInfo, type LogConfig } from '../storage/log.js';
+import { readBatchHeader, RecordBatchError, type RecordBatchHeader } from '../protocol/records/batch.js';
+import { PartitionLog, StorageError, type AppendInfo, type LogConfig } from '../storage/log.js';
+import { ProducerStateTable } from './producer-state.js';
 import { parsePartitionDirName } from '../storage/file-names.js';
 import type { ClusterMetadata, TopicInfo } from './metadata/cluster-metadata.js';
 import { base64ToUuid, randomUuid, uuidToBase64 } from './metadata/uuid.js';
 
 export class Partition {
   private readonly waiters = new Set<() => void>();
+  private readonly producers = new ProducerStateTable();
 
   constructor(readonly topic: TopicInfo, readonly index: number, readonly log: PartitionLog) {}
 
+  /** Appends one producer batch; a retried idempotent batch is answered with its first result. */
   append(records: Buffer, now?: number): AppendInfo {
-    const info = this.log.append(records, now);
+    let header: RecordBatchHeader;
+    try {
+      header = readBatchHeader(records);
+    } catch (err) {
+      if (err instanceof RecordBatchError) throw new StorageError(err.errorCode, err.message);
+      throw err;
+    }
+    const check = this.producers.check(header);
+    if (check.kind === 'duplicate') return check.info;
+    if (check.kind === 'error') throw new StorageError(check.errorCode, check.message);
+    const info = this.log.append(records, now, { partitionLeaderEpoch: LEADER_EPOCH });
+    this.producers.record(header, info);
     if (this.waiters.size > 0) {
       const woken = [...this.waiters];
       this.waiters.clear();
@@ -33,6 +48,9 @@ export class Partition {
     return () => this.waiters.delete(wake);
   }
 }
+
+/** This single node has led every partition since it was created: epoch 0, as Metadata says. */
+const LEADER_EPOCH = 0;
 
 const MAX_LONG = 9223372036854775807n;
 

@@ -154,3 +154,23 @@ describe('ListOffsets', () => {
     expect(await ask(3_000_000n)).toEqual([-1n, -1n]);
   });
 });
+
+describe('idempotent Produce', () => {
+  const idempotent = (values: string[], producerId: bigint, epoch: number, baseSequence: number) =>
+    encodeRecordBatchSync({ records: values.map((v) => ({ value: v })), producerId, producerEpoch: epoch, baseSequence });
+
+  it('answers a retried batch with its first offsets, refuses gaps and fenced epochs', async () => {
+    await createTopic('idem');
+    const pid = 4242n;
+    const first = await produce('idem', 0, idempotent(['a', 'b'], pid, 0, 0));
+    expect(first.responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 0n });
+    const retry = await produce('idem', 0, idempotent(['a', 'b'], pid, 0, 0));
+    expect(retry.responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 0n });
+    expect((await produce('idem', 0, idempotent(['c'], pid, 0, 2))).responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 2n });
+    expect((await produce('idem', 0, idempotent(['gap'], pid, 0, 7))).responses[0]!.partitionResponses[0]!.errorCode).toBe(45);
+    expect((await produce('idem', 0, idempotent(['new epoch'], pid, 1, 0))).responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 3n });
+    expect((await produce('idem', 0, idempotent(['fenced'], pid, 0, 3))).responses[0]!.partitionResponses[0]!.errorCode).toBe(47);
+    const all = (await fetch('idem', 0n)).responses[0]!.partitions[0]!;
+    expect(decodeRecordBatchesSync(all.records!).flatMap((d) => d.records.map((r) => r.value!.toString()))).toEqual(['a', 'b', 'c', 'new epoch']);
+  });
+});
