@@ -54,6 +54,12 @@ export function kafkaErrorInfo(code: number): KafkaErrorInfo {
   return CODES.get(code) ?? E(`UNKNOWN_ERROR_${code}`, 'UnknownServerException', `Unknown error code ${code}.`);
 }
 
+/** The Java exception class for an error name such as `UNKNOWN_TOPIC_OR_PARTITION` (kafkajs's `type`). */
+export function javaClassForErrorName(name: string): string | undefined {
+  for (const info of CODES.values()) if (info.name === name) return `org.apache.kafka.common.errors.${info.exception}`;
+  return undefined;
+}
+
 /** A non-zero error code from a response, with the broker's message when it sent one. */
 export class KafkaProtocolError extends Error {
   readonly errorCode: number;

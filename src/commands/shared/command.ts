@@ -26,8 +26,8 @@ export const VERSION_OPTION: OptionSpec = { name: 'version', description: 'Displ
  * Kafka's `CommandLineUtils.maybePrintHelpOrVersion`: no arguments or `--help` ⇒ usage (exit 1);
  * `--version` ⇒ the version on stdout. Returns null when the command has nothing more to do.
  */
-export function parseOrHelp(options: readonly OptionSpec[], argv: readonly string[], helpMessage: string, io: CliIO): ParsedArgs | null {
-  if (argv.length === 0) throw new UsageError(helpMessage);
+export function parseOrHelp(options: readonly OptionSpec[], argv: readonly string[], helpMessage: string, io: CliIO, noArgsMessage = helpMessage): ParsedArgs | null {
+  if (argv.length === 0) throw new UsageError(noArgsMessage);
   const args = parseArgs(options, argv);
   if (args.has('help')) throw new UsageError(helpMessage);
   if (args.has('version')) {

@@ -1,0 +1,270 @@
+// kafka-console-consumer: prints a topic's records to stdout, raw bytes in the
+// DefaultMessageFormatter layout, and `Processed a total of N messages` on stderr. Without
+// --group it reads partitions directly (Metadata → ListOffsets → Fetch) through the wire client;
+// consumer-group mode needs the group coordinator and is refused clearly for now. The reading
+// side is a `RecordSource`, so a group-based source can slot in later.
+import type { Properties } from '../config/properties.js';
+import { parseKeyValueList } from '../config/properties.js';
+import { createLogger, formatLogLine, type Logger } from '../log.js';
+import { CancelledError, KtoolError, UsageError } from '../errors.js';
+import { connectionSettings } from '../client/client-config.js';
+import { createFormatter, formatterConfig, type RecordContext } from '../client/message-formatter.js';
+import { OutputBuffer } from '../client/output-buffer.js';
+import { PartitionReader, type FetchedBatch, type ResetPolicy, type StartOffset } from '../client/partition-reader.js';
+import { KafkaWireClient } from '../client/wire-client.js';
+import { timestampTypeOf } from '../protocol/records/batch.js';
+import { HELP_OPTION, VERSION_OPTION, parseOrHelp, type Command } from './shared/command.js';
+import { javaClassOf, loadClientProperties, mergeProperties, messageOf } from './shared/client-setup.js';
+import { drained, flushed, type CliIO, type Signal } from './shared/io.js';
+import { type OptionSpec, type ParsedArgs } from './shared/options.js';
+
+export interface ConsoleConsumerOptions {
+  bootstrapServer: string;
+  topic?: string;
+  include?: string;
+  partition?: number;
+  /** From --offset, or from --from-beginning with --partition. */
+  start: StartOffset;
+  /** auto.offset.reset: where a partition without a valid position starts. */
+  reset: ResetPolicy;
+  group?: string;
+  maxMessages?: number;
+  /** Undefined: wait forever. */
+  timeoutMs?: number;
+  skipMessageOnError: boolean;
+  readCommitted: boolean;
+  formatter: 'default' | 'noop';
+  formatterProps: Properties;
+  consumerProps: Properties;
+  systestEvents: boolean;
+}
+
+const DEFAULT_FORMATTER = 'org.apache.kafka.tools.consumer.DefaultMessageFormatter';
+const LOGGER = 'org.apache.kafka.tools.consumer.ConsoleConsumer';
+
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'bootstrap-server', arg: 'required', describedAs: 'server to connect to', description: 'REQUIRED: The server(s) to connect to.' },
+  { name: 'command-config', arg: 'required', describedAs: 'config file', description: 'Alias of --consumer.config.' },
+  { name: 'command-property', arg: 'required', multiple: true, describedAs: 'consumer_prop', description: 'Alias of --consumer-property.' },
+  { name: 'consumer-property', arg: 'required', multiple: true, describedAs: 'consumer_prop', description: 'A consumer config as key=value (repeatable).' },
+  { name: 'consumer.config', arg: 'required', describedAs: 'config file', description: 'Consumer config properties file; --consumer-property values take precedence.' },
+  { name: 'enable-systest-events', description: 'Also log consumer lifecycle events (for system tests).' },
+  { name: 'formatter', arg: 'required', describedAs: 'class', description: 'The class that formats records for display.', defaultValue: DEFAULT_FORMATTER },
+  { name: 'formatter-config', arg: 'required', describedAs: 'config file', description: 'Formatter properties file; --property values take precedence.' },
+  { name: 'formatter-property', arg: 'required', multiple: true, describedAs: 'prop', description: 'Alias of --property.' },
+  { name: 'from-beginning', description: 'Start with the earliest record present rather than the latest, when there is no committed offset.' },
+  { name: 'group', arg: 'required', describedAs: 'consumer group id', description: 'The consumer group id of the consumer.' },
+  HELP_OPTION,
+  { name: 'include', arg: 'required', describedAs: 'Java regex (String)', description: 'Regular expression of the topics to consume; exclusive with --topic.' },
+  { name: 'isolation-level', arg: 'required', describedAs: 'isolation level', description: 'read_committed hides aborted transactional records; read_uncommitted shows all records.', defaultValue: 'read_uncommitted' },
+  { name: 'key-deserializer', arg: 'required', describedAs: 'deserializer for key', description: 'Key deserializer class (StringDeserializer and ByteArrayDeserializer print bytes as they are).' },
+  { name: 'max-messages', arg: 'required', type: 'Integer', describedAs: 'num_messages', description: 'Exit after this many records; unbounded without it.' },
+  { name: 'offset', arg: 'required', describedAs: 'consume offset', description: "The offset to start from: a non-negative number, 'earliest' or 'latest'.", defaultValue: 'latest' },
+  { name: 'partition', arg: 'required', type: 'Integer', describedAs: 'partition', description: 'The partition to consume from; starts at the end unless --offset or --from-beginning is given.' },
+  { name: 'property', arg: 'required', multiple: true, describedAs: 'prop', description: 'A formatter property as key=value (repeatable): print.timestamp, print.key, print.offset, print.partition, print.headers, print.value, print.epoch, print.delivery, key.separator, line.separator, headers.separator, null.literal.' },
+  { name: 'skip-message-on-error', description: 'Log and skip a record that cannot be formatted instead of stopping.' },
+  { name: 'timeout-ms', arg: 'required', type: 'Integer', describedAs: 'timeout_ms', description: 'Exit when no record arrives for this long.' },
+  { name: 'topic', arg: 'required', describedAs: 'topic', description: 'The topic to consume.' },
+  { name: 'value-deserializer', arg: 'required', describedAs: 'deserializer for values', description: 'Value deserializer class (StringDeserializer and ByteArrayDeserializer print bytes as they are).' },
+  VERSION_OPTION,
+];
+
+/** `--offset`: earliest / latest (any case) or a non-negative long. */
+export function parseOffsetSpec(text: string): StartOffset {
+  const t = text.trim().toLowerCase();
+  if (t === 'earliest') return { kind: 'earliest' };
+  if (t === 'latest') return { kind: 'latest' };
+  if (/^\+?\d+$/.test(t) && BigInt(t) <= 2n ** 63n - 1n) return { kind: 'offset', offset: BigInt(t) };
+  throw new UsageError(`The provided offset value '${text}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`);
+}
+
+const BYTE_DESERIALIZERS = new Set(['org.apache.kafka.common.serialization.StringDeserializer', 'org.apache.kafka.common.serialization.ByteArrayDeserializer', 'org.apache.kafka.common.serialization.BytesDeserializer']);
+
+export function consoleConsumerOptions(args: ParsedArgs, files: (path: string | undefined) => Properties): ConsoleConsumerOptions {
+  if ([args.has('topic'), args.has('include')].filter(Boolean).length !== 1) throw new UsageError('Exactly one of --include/--topic is required.');
+  if (args.has('partition') && !args.has('topic')) throw new UsageError('The topic is required when partition is specified.');
+  if (args.has('offset') && !args.has('partition')) throw new UsageError('The partition is required when offset is specified.');
+  if (!args.has('bootstrap-server')) throw new UsageError('Missing required argument "[bootstrap-server]"');
+  if (args.has('from-beginning') && args.has('offset')) throw new UsageError('Options from-beginning and offset cannot be specified together.');
+  if (args.has('group') && args.has('partition')) throw new UsageError('Options group and partition cannot be specified together.');
+
+  const consumerProps = mergeProperties(
+    files(args.value('consumer.config') ?? args.value('command-config')),
+    parseKeyValueList([...args.values('consumer-property'), ...args.values('command-property')]),
+  );
+  const groups = [args.value('group'), consumerProps.get('group.id')].filter((g): g is string => g !== undefined);
+  if (new Set(groups).size > 1) {
+    throw new UsageError(`The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: ${groups.map((g) => `'${g}'`).join(', ')}`);
+  }
+  const configuredReset = consumerProps.get('auto.offset.reset');
+  if (args.has('from-beginning') && configuredReset !== undefined && configuredReset !== 'earliest') {
+    throw new KtoolError('CONFLICTING_RESET', `Can't simultaneously specify --from-beginning and 'auto.offset.reset=${configuredReset}', please remove one option`);
+  }
+  const reset = (args.has('from-beginning') ? 'earliest' : configuredReset ?? 'latest') as ResetPolicy;
+  if (!['earliest', 'latest', 'none'].includes(reset)) {
+    throw new KtoolError('INVALID_CONFIG', `Invalid value ${reset} for configuration auto.offset.reset: String must be one of: latest, earliest, none`);
+  }
+
+  const isolation = args.value('isolation-level') ?? consumerProps.get('isolation.level') ?? 'read_uncommitted';
+  if (isolation !== 'read_committed' && isolation !== 'read_uncommitted') {
+    throw new KtoolError('INVALID_CONFIG', `Invalid value ${isolation} for configuration isolation.level: String must be one of: read_committed, read_uncommitted`);
+  }
+
+  const formatterClass = args.value('formatter') ?? DEFAULT_FORMATTER;
+  const formatter = /(^|\.)DefaultMessageFormatter$/.test(formatterClass) ? 'default' : /(^|\.)NoOpMessageFormatter$/.test(formatterClass) ? 'noop' : undefined;
+  if (!formatter) throw new KtoolError('UNKNOWN_FORMATTER', `java.lang.ClassNotFoundException: ${formatterClass} (ktool has DefaultMessageFormatter and NoOpMessageFormatter)`);
+  for (const opt of ['key-deserializer', 'value-deserializer']) {
+    const cls = args.value(opt);
+    if (cls !== undefined && !BYTE_DESERIALIZERS.has(cls)) throw new KtoolError('UNKNOWN_DESERIALIZER', `java.lang.ClassNotFoundException: ${cls} (ktool prints raw bytes: use StringDeserializer or ByteArrayDeserializer)`);
+  }
+
+  const start = args.has('offset') ? parseOffsetSpec(args.value('offset')!) : { kind: reset === 'earliest' ? 'earliest' : 'latest' } as StartOffset;
+  const maxMessages = args.number('max-messages');
+  const timeoutMs = args.number('timeout-ms');
+  return {
+    bootstrapServer: args.value('bootstrap-server')!,
+    topic: args.value('topic'),
+    include: args.value('include'),
+    partition: args.number('partition'),
+    start,
+    reset,
+    group: groups[0],
+    maxMessages: maxMessages !== undefined && maxMessages >= 0 ? maxMessages : undefined,
+    timeoutMs: timeoutMs !== undefined && timeoutMs >= 0 ? timeoutMs : undefined,
+    skipMessageOnError: args.has('skip-message-on-error'),
+    readCommitted: isolation === 'read_committed',
+    formatter,
+    formatterProps: mergeProperties(files(args.value('formatter-config')), parseKeyValueList([...args.values('property'), ...args.values('formatter-property')])),
+    consumerProps,
+    systestEvents: args.has('enable-systest-events'),
+  };
+}
+
+/** Where records come from: direct partition reads now, a consumer group later. */
+interface RecordSource {
+  /** Next batches, or [] once `deadline` passes or the source is closed. */
+  poll(deadline: number): Promise<FetchedBatch[]>;
+  close(): void;
+}
+
+function intProp(props: Properties, key: string, fallback: number): number {
+  const v = props.get(key);
+  const n = v === undefined ? fallback : Number(v.trim());
+  if (!Number.isInteger(n)) throw new KtoolError('INVALID_CONFIG', `Invalid value ${v} for configuration ${key}: Not a number of type INT`);
+  return n;
+}
+
+function directSource(opts: ConsoleConsumerOptions, client: KafkaWireClient, logger: Logger, logPrefix: string): RecordSource {
+  const props = opts.consumerProps;
+  return new PartitionReader(client, {
+    topic: opts.topic!,
+    partition: opts.partition,
+    start: opts.start,
+    reset: opts.reset,
+    readCommitted: opts.readCommitted,
+    maxWaitMs: intProp(props, 'fetch.max.wait.ms', 500),
+    minBytes: intProp(props, 'fetch.min.bytes', 1),
+    maxBytes: intProp(props, 'fetch.max.bytes', 52428800),
+    partitionMaxBytes: intProp(props, 'max.partition.fetch.bytes', 1048576),
+    verifyCrc: (props.get('check.crcs') ?? 'true').trim().toLowerCase() === 'true',
+    logger,
+    logPrefix,
+  });
+}
+
+async function run(argv: readonly string[], io: CliIO): Promise<void> {
+  const args = parseOrHelp(OPTIONS, argv, 'This tool helps to read data from Kafka topics and outputs it to standard output.', io);
+  if (!args) return;
+  const opts = consoleConsumerOptions(args, (path) => loadClientProperties(path, io.cwd));
+  if (opts.group !== undefined || opts.include !== undefined) {
+    throw new KtoolError('NOT_SUPPORTED', `${opts.group !== undefined ? '--group' : '--include'} is not supported by ktool console-consumer yet (consumer groups are coming); use --topic without --group, optionally with --partition and --offset.`);
+  }
+  const logger = createLogger(LOGGER, io.stderr, 'WARN');
+  const settings = connectionSettings(opts.bootstrapServer, opts.consumerProps, io.env, 'console-consumer');
+  const client = new KafkaWireClient(settings, { logger, logPrefix: `[Consumer clientId=${settings.clientId}] ` });
+  const source = directSource(opts, client, logger, `[Consumer clientId=${settings.clientId}] `);
+  const format = opts.formatter === 'noop' ? () => {} : createFormatter(formatterConfig(opts.formatterProps));
+  const out = new OutputBuffer();
+
+  let count = 0;
+  let interrupted: Signal | undefined;
+  let stdoutBroken = false;
+  const onStdoutError = (): void => {
+    stdoutBroken = true;
+    source.close();
+  };
+  io.stdout.on('error', onStdoutError);
+  const onSignal = (signal: Signal) => () => {
+    interrupted ??= signal;
+    source.close();
+  };
+  const unsubscribe = [io.onSignal('SIGINT', onSignal('SIGINT')), io.onSignal('SIGTERM', onSignal('SIGTERM'))];
+
+  const flush = async (): Promise<void> => {
+    const chunks = out.take();
+    if (chunks.length === 0 || stdoutBroken) return;
+    io.stdout.cork();
+    for (const c of chunks) io.stdout.write(c);
+    io.stdout.uncork();
+    await drained(io.stdout);
+  };
+
+  try {
+    const max = opts.maxMessages ?? Infinity;
+    let lastRecordAt = Date.now();
+    consume: while (count < max && !interrupted && !stdoutBroken) {
+      const deadline = opts.timeoutMs === undefined ? Infinity : lastRecordAt + opts.timeoutMs;
+      const fetched = await source.poll(deadline);
+      if (interrupted || stdoutBroken) break;
+      if (fetched.length === 0) {
+        if (Date.now() >= deadline) {
+          io.stderr.write(`${formatLogLine('ERROR', 'Error processing message, terminating consumer process: ', LOGGER)}org.apache.kafka.common.errors.TimeoutException\n`);
+          break;
+        }
+        continue;
+      }
+      lastRecordAt = Date.now();
+      for (const { partition, batch } of fetched) {
+        const ctx: RecordContext = {
+          partition,
+          timestampType: batch.header.magic === 0 ? 'NO_TIMESTAMP' : timestampTypeOf(batch.header.attributes),
+          leaderEpoch: batch.header.partitionLeaderEpoch,
+        };
+        for (const record of batch.records) {
+          count++;
+          try {
+            format(record, ctx, out);
+          } catch (err) {
+            if (!opts.skipMessageOnError) throw err;
+            logger.error(`Error processing message, skipping this message: ${messageOf(err)}`);
+          }
+          if (count >= max) break consume;
+        }
+      }
+      await flush();
+    }
+    await flush();
+  } catch (err) {
+    // Kafka logs a fatal poll error and still ends normally (exit 0).
+    await flush().catch(() => {});
+    io.stderr.write(`${formatLogLine('ERROR', 'Error processing message, terminating consumer process: ', LOGGER)}${javaClassOf(err)}: ${messageOf(err)}\n`);
+  } finally {
+    for (const off of unsubscribe) off();
+    source.close();
+    client.close();
+  }
+  await flushed(io.stdout);
+  // The stdout error listener stays: a late EPIPE must not crash the process.
+  if (stdoutBroken) io.stderr.write('Unable to write to standard out, closing consumer.\n');
+  io.stderr.write(`Processed a total of ${count} messages\n`);
+  if (opts.systestEvents && !stdoutBroken) io.stdout.write('shutdown_complete\n');
+  if (interrupted) throw new CancelledError(interrupted);
+}
+
+export const consoleConsumerCommand: Command = {
+  name: 'console-consumer',
+  script: 'kafka-console-consumer',
+  summary: 'Read records from a topic and write them to standard output',
+  options: OPTIONS,
+  run,
+};
