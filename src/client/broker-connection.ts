@@ -14,7 +14,7 @@ import type { ApiSchema } from '../protocol/schema.js';
 import { Writer } from '../protocol/writer.js';
 import type { SaslSettings } from './client-config.js';
 // Framing is shared with the broker: pure byte-stream code that holds no broker state.
-import { FrameReader } from '../broker/network/frame-reader.js';
+import { FrameReader } from '../protocol/frame-reader.js';
 import { ErrorCode, KafkaProtocolError } from './kafka-errors.js';
 import { saslExchange } from './sasl.js';
 

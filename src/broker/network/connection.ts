@@ -10,7 +10,7 @@ import { Reader } from '../../protocol/reader.js';
 import { Writer } from '../../protocol/writer.js';
 import type { Logger } from '../../log.js';
 import { NO_RESPONSE, type RequestContext, type RouteTable } from '../router.js';
-import { FrameReader, FrameTooLargeError } from './frame-reader.js';
+import { FrameReader, FrameTooLargeError } from '../../protocol/frame-reader.js';
 
 const UNSUPPORTED_VERSION = 35;
 /** Stop reading from a client that pipelines more than this many unanswered requests. */

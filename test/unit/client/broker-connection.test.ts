@@ -2,7 +2,7 @@
 // highest-common version choice, pipelined requests answered in order, and request timeouts.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FrameReader } from '../../../src/broker/network/frame-reader.js';
+import { FrameReader } from '../../../src/protocol/frame-reader.js';
 import { BrokerConnection, NetworkError } from '../../../src/client/broker-connection.js';
 import { decodeMessage, encodeMessage, isFlexible } from '../../../src/protocol/codec.js';
 import { readRequestHeaderPrefix, responseHeaderIsFlexible, skipHeaderTags, writeResponseHeader } from '../../../src/protocol/headers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameReader, FrameTooLargeError } from '../../../src/broker/network/frame-reader.js';
+import { FrameReader, FrameTooLargeError } from '../../../src/protocol/frame-reader.js';
 
 function frame(payload: Buffer): Buffer {
   const size = Buffer.alloc(4);
