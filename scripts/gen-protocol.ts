@@ -1,18 +1,24 @@
 // Generates src/protocol/messages/ from Kafka's JSON message schemas: one module per API with
 // its request/response field lists (names, types, versions) and TypeScript types for them.
-// Usage: npm run gen:protocol [-- <messages dir>]   (default ../shared/reference/kafka-protocol/messages)
+// Also generates src/protocol/coordinator-records/ from the schemas of the records that group and
+// transaction coordinators keep in __consumer_offsets and __transaction_state.
+// Usage: npm run gen:protocol [-- <kafka-protocol dir>]   (default ../shared/reference/kafka-protocol)
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const source = resolve(process.argv[2] ?? join(root, '..', 'shared', 'reference', 'kafka-protocol', 'messages'));
+const reference = resolve(process.argv[2] ?? join(root, '..', 'shared', 'reference', 'kafka-protocol'));
+const source = join(reference, 'messages');
 const outDir = join(root, 'src', 'protocol', 'messages');
+const coordinatorSources = ['group-coordinator', 'transaction-coordinator'].map((d) => join(reference, 'coordinator-records', d));
+const coordinatorOutDir = join(root, 'src', 'protocol', 'coordinator-records');
 
 interface JsonField {
   name: string;
   type: string;
-  versions: string;
+  /** Absent on fields that only exist as tagged fields. */
+  versions?: string;
   nullableVersions?: string;
   taggedVersions?: string;
   tag?: number;
@@ -103,7 +109,7 @@ class Emitter {
     const t = this.resolve(f);
     const parts = [`name: '${camel(f.name)}'`, `type: '${t.base}'`];
     if (t.array) parts.push('array: true');
-    parts.push(`versions: ${versions(f.versions)}`);
+    parts.push(`versions: ${versions(f.versions ?? f.taggedVersions)}`);
     if (f.nullableVersions) parts.push(`nullable: ${versions(f.nullableVersions)}`);
     if (f.tag !== undefined) parts.push(`tag: ${f.tag}`, `taggedVersions: ${versions(f.taggedVersions)}`);
     if (f.flexibleVersions) parts.push(`flexible: ${versions(f.flexibleVersions)}`);
@@ -202,3 +208,20 @@ writeFileSync(
     `export const API_BY_KEY: ReadonlyMap<number, ApiSchema> = new Map(ALL_APIS.map((a) => [a.apiKey, a]));\n`,
 );
 console.log(`generated ${index.length} APIs and ${others.length} other schemas into ${outDir}`);
+
+// Coordinator records: data schemas only, each a MessageSchema plus its type.
+rmSync(coordinatorOutDir, { recursive: true, force: true });
+mkdirSync(coordinatorOutDir, { recursive: true });
+const records = coordinatorSources.flatMap((dir) =>
+  readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => parseJsonWithComments(readFileSync(join(dir, f), 'utf8'))),
+);
+for (const m of records) {
+  const parts = messageParts(m);
+  const body = `export type ${m.name} = ${parts.type};\n\nexport const ${m.name}Schema: MessageSchema = ${parts.schema};\n`;
+  writeFileSync(join(coordinatorOutDir, `${kebab(m.name)}.ts`), header([`${m.name}.json`]) + schemaImport(body, 'MessageSchema') + body);
+}
+writeFileSync(
+  join(coordinatorOutDir, 'index.ts'),
+  header(['coordinator record schemas']) + records.map((m) => `export * from './${kebab(m.name)}.js';`).join('\n') + '\n',
+);
+console.log(`generated ${records.length} coordinator record schemas into ${coordinatorOutDir}`);
