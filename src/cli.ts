@@ -7,6 +7,7 @@ import { Command as Commander, CommanderError } from 'commander';
 import { CancelledError, KtoolError, UsageError } from './errors.js';
 import { consoleConsumerCommand } from './commands/console-consumer.js';
 import { consoleProducerCommand } from './commands/console-producer.js';
+import { dumpLogCommand } from './commands/dump-log.js';
 import { serverStartCommand } from './commands/server-start.js';
 import { serverStopCommand } from './commands/server-stop.js';
 import { KAFKA_VERSION, type Command } from './commands/shared/command.js';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   consoleConsumerCommand,
   serverStartCommand,
   serverStopCommand,
+  dumpLogCommand,
 ];
 
 /** `topics`, `kafka-topics`, `kafka-topics.sh`, `kafka-topics.bat` (any case for the extension). */

@@ -2,13 +2,13 @@
 // long-polling fetches, woken when an append lands. Topic-level changes (create, delete, add
 // partitions) go through here so metadata and directories never disagree.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { brokerValue } from '../config/broker-config.js';
 import type { Properties } from '../config/properties.js';
 import { resolveTopicConfig } from '../config/topic-config.js';
 import type { Logger } from '../log.js';
 import { readBatchHeader, RecordBatchError, type RecordBatchHeader } from '../protocol/records/batch.js';
-import { PartitionLog, StorageError, type AppendInfo, type LogConfig } from '../storage/log.js';
+import { PartitionLog, StorageError, type AppendInfo, type LogConfig, type LogOpenOptions } from '../storage/log.js';
 import { ProducerStateTable } from './producer-state.js';
 import { parsePartitionDirName } from '../storage/file-names.js';
 import type { ClusterMetadata, TopicInfo } from './metadata/cluster-metadata.js';
@@ -82,6 +82,8 @@ export class PartitionManager {
     private readonly metadata: ClusterMetadata,
     private readonly brokerProps: Properties,
     private readonly log: Logger,
+    /** What the last run left for the log in a partition dir (clean shutdown, checkpoints). */
+    private readonly openOptions: (partitionDir: string) => LogOpenOptions = () => ({}),
   ) {}
 
   /** Opens every partition found on disk, adopting topics the metadata file does not know. */
@@ -116,7 +118,9 @@ export class PartitionManager {
 
   private openPartition(topic: TopicInfo, index: number, dir?: string): Partition {
     const path = dir ?? join(this.pickLogDir(), `${topic.name}-${index}`);
-    const log = PartitionLog.open(path, logConfigFor(topic, this.brokerProps), (msg) => this.log.warn(`[Log partition=${topic.name}-${index}, dir=${path}] ${msg}`));
+    const prefix = `[UnifiedLog partition=${topic.name}-${index}, dir=${dirname(path)}]`;
+    const report = (msg: string, level?: 'info' | 'warn'): void => (level === 'info' ? this.log.info(`${prefix} ${msg}`) : this.log.warn(`${prefix} ${msg}`));
+    const log = PartitionLog.open(path, logConfigFor(topic, this.brokerProps), report, this.openOptions(path));
     if (!existsSync(join(path, 'partition.metadata'))) {
       writeFileSync(join(path, 'partition.metadata'), `version: 0\ntopic_id: ${uuidToBase64(topic.id)}\n`);
     }

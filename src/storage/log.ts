@@ -12,7 +12,19 @@
 //
 // Offsets and timestamps are kept as JS numbers inside (exact below 2^53, i.e. centuries of
 // appends at millions per second) and exposed as bigint, as the protocol types them.
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+//
+// Start-up cost follows Kafka's rules. After a clean shutdown every segment is trusted and only
+// the tail of the last one is checked, so a large log opens in milliseconds. After an unclean one,
+// the segments from the one holding the recovery point onwards are checked batch by batch (CRC
+// included); the ones below it were fsynced before the crash and are trusted. The recovery point
+// advances when data is fsynced: flush(), and a background fsync of each segment as it rolls.
+//
+// The log start offset is the first offset a client may read. It is the first segment's base
+// offset until DeleteRecords moves it into a segment; retention and DeleteRecords remove whole
+// segments below it. Removed segments are renamed `.deleted` at once and their files unlinked
+// after file.delete.delay.ms, as Kafka does (leftovers are swept at the next open).
+import { existsSync, mkdirSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   Attribute,
   BATCH_HEADER_SIZE,
@@ -26,12 +38,13 @@ import {
 } from '../protocol/records/batch.js';
 import { decodeBatchSync } from '../protocol/records/records.js';
 import { StorageError, StorageErrorCode } from './errors.js';
-import { LOG_SUFFIX, parseSegmentFileName } from './file-names.js';
+import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX, offsetFileStem, parseSegmentFileName } from './file-names.js';
 import { OFFSET_INDEX_ENTRY_SIZE } from './offset-index.js';
-import { LogSegment, type BatchLocation, type LogFn } from './segment.js';
+import { DELETED_SUFFIX, LogSegment, type BatchLocation, type LogFn } from './segment.js';
 import { TIME_INDEX_ENTRY_SIZE } from './time-index.js';
 
 export { StorageError, StorageErrorCode } from './errors.js';
+export type { LogFn } from './segment.js';
 
 export interface LogConfig {
   /** segment.bytes: roll before a segment would grow past this. */
@@ -59,6 +72,30 @@ export const DEFAULT_LOG_CONFIG: LogConfig = Object.freeze({
   maxMessageBytes: 1048588,
   messageTimestampType: 'CreateTime',
 });
+
+/** What the broker knows about a log dir's last run, from its marker and checkpoint files. */
+export interface LogOpenOptions {
+  /** The log dir holds `.kafka_cleanshutdown`: trust every segment, check only the last batch. */
+  cleanShutdown?: boolean;
+  /** recovery-point-offset-checkpoint: data below it was fsynced. Absent means 0: check all. */
+  recoveryPoint?: bigint;
+  /** log-start-offset-checkpoint: where DeleteRecords or retention left the log start. */
+  logStartOffset?: bigint;
+}
+
+/** Retention settings, resolved by the caller from the topic's and broker's configs at each check. */
+export interface RetentionPolicy {
+  /** retention.ms; negative = keep forever. */
+  retentionMs: number;
+  /** retention.bytes; negative = no size limit. */
+  retentionBytes: number;
+  /** cleanup.policy includes `delete` (a compact-only topic keeps its data). */
+  deleteEnabled: boolean;
+  /** file.delete.delay.ms: how long `.deleted` files stay before they are unlinked. */
+  fileDeleteDelayMs: number;
+}
+
+const DEFAULT_FILE_DELETE_DELAY_MS = 60_000;
 
 export interface AppendInfo {
   baseOffset: bigint;
@@ -98,6 +135,12 @@ export class PartitionLog {
   /** Where the previous read ended: a consumer's next fetch usually starts exactly there. */
   private readHint: ReadHint | null = null;
   private closed = false;
+  /** The first offset clients may read; >= the first segment's base offset. */
+  private startOffset: number;
+  /** Every offset below this is known to be on disk (fsynced): recovery after a crash starts here. */
+  private recoveryPointOffset = 0;
+  /** Renamed segment files waiting for file.delete.delay.ms, by timer. */
+  private readonly pendingRemovals = new Map<NodeJS.Timeout, () => void>();
 
   private constructor(
     readonly dir: string,
@@ -112,46 +155,142 @@ export class PartitionLog {
     this.maxTimeIndexEntries = Math.max(1, Math.floor(config.segmentIndexBytes / TIME_INDEX_ENTRY_SIZE));
     for (const s of segments) this.totalSize += s.size;
     this.lastFlush = now;
+    this.startOffset = segments[0]!.baseOffset;
   }
 
   /**
-   * Opens or creates the partition directory. Existing segments are opened in offset order;
-   * missing or damaged indexes are rebuilt, and the last segment is checked batch by batch
-   * (size, CRC) and cut at the first torn or corrupt batch. What was cut or rebuilt is reported
-   * through `log`.
+   * Opens or creates the partition directory. Existing segments are opened in offset order, and
+   * how much of them is checked depends on `options` (see the top of this file): after an
+   * unclean shutdown, or without options, every segment from the recovery point on is checked
+   * batch by batch and cut at the first torn or corrupt batch, and any segment after a cut is
+   * removed. Missing or damaged indexes are rebuilt. What was cut or rebuilt is reported through
+   * `log`; a clean open reports nothing.
    */
-  static open(dir: string, config: LogConfig, log: LogFn = () => {}): PartitionLog {
+  static open(dir: string, config: LogConfig, log: LogFn = () => {}, options: LogOpenOptions = {}): PartitionLog {
     mkdirSync(dir, { recursive: true });
     const now = Date.now();
-    const bases: number[] = [];
-    for (const name of readdirSync(dir)) {
-      const parsed = parseSegmentFileName(name);
-      if (parsed && parsed.suffix === LOG_SUFFIX) bases.push(Number(parsed.baseOffset));
-    }
-    bases.sort((a, b) => a - b);
-    const segments: LogSegment[] = [];
+    const bases = PartitionLog.sweep(dir, log);
+    const clean = options.cleanShutdown === true;
+    const checkpointStart = options.logStartOffset !== undefined && options.logStartOffset > 0n ? Number(options.logStartOffset) : 0;
+    const recoveryPoint = options.recoveryPoint !== undefined && options.recoveryPoint > 0n ? Number(options.recoveryPoint) : 0;
     const interval = config.indexIntervalBytes;
+    let segments: LogSegment[] = [];
     try {
       if (bases.length === 0) {
-        segments.push(LogSegment.create(dir, 0, interval, now));
+        segments.push(LogSegment.create(dir, checkpointStart, interval, now));
       } else {
-        for (let i = 0; i < bases.length - 1; i++) {
-          segments.push(LogSegment.openSealed(dir, bases[i]!, bases[i + 1]!, interval, now, log));
-        }
-        segments.push(LogSegment.openActive(dir, bases[bases.length - 1]!, interval, now, log));
+        segments = PartitionLog.openSegments(dir, bases, interval, now, log, clean, recoveryPoint);
+      }
+      const end = segments[segments.length - 1]!.nextOffset;
+      if (checkpointStart > end) {
+        // Data below the checkpointed start offset is gone from disk (files removed by hand, or
+        // lost in a crash): nothing left is readable, so start over at the checkpoint.
+        log(`Deleting all segments because logEndOffset (${end}) is smaller than logStartOffset ${checkpointStart}. This could happen if segment files were deleted from the file system.`);
+        for (const seg of segments) for (const f of seg.markDeleted()) rmSync(f, { force: true });
+        segments = [LogSegment.create(dir, checkpointStart, interval, now)];
       }
     } catch (err) {
-      for (const s of segments) s.close();
+      for (const s of segments) {
+        try {
+          s.close(false);
+        } catch {
+          // The original failure is the one to report.
+        }
+      }
       throw err;
     }
-    return new PartitionLog(dir, config, segments, log, now);
+    const opened = new PartitionLog(dir, config, segments, log, now);
+    const end = opened.active.nextOffset;
+    opened.startOffset = Math.max(checkpointStart, segments[0]!.baseOffset);
+    opened.recoveryPointOffset = clean ? end : Math.max(opened.startOffset, Math.min(recoveryPoint, end));
+    return opened;
+  }
+
+  /**
+   * Base offsets of the segments in `dir`, sorted. On the way it unlinks what an interrupted run
+   * left behind: `.deleted` files, and index files whose .log is gone.
+   */
+  private static sweep(dir: string, log: LogFn): number[] {
+    const bases: number[] = [];
+    const indexes: Array<{ name: string; base: number }> = [];
+    for (const name of readdirSync(dir)) {
+      if (name.endsWith(DELETED_SUFFIX)) {
+        rmSync(join(dir, name), { force: true });
+        continue;
+      }
+      const parsed = parseSegmentFileName(name);
+      if (parsed === null) continue;
+      if (parsed.suffix === LOG_SUFFIX) bases.push(Number(parsed.baseOffset));
+      else if (parsed.suffix === INDEX_SUFFIX || parsed.suffix === TIME_INDEX_SUFFIX) indexes.push({ name, base: Number(parsed.baseOffset) });
+    }
+    const known = new Set(bases);
+    for (const { name, base } of indexes) {
+      if (known.has(base)) continue;
+      log(`Found an orphaned index file ${join(dir, name)}, with no corresponding log file. Deleting it.`);
+      rmSync(join(dir, name), { force: true });
+    }
+    return bases.sort((a, b) => a - b);
+  }
+
+  /** Opens existing segments: trusted below the recovery point (or all after a clean shutdown), recovered from it on. */
+  private static openSegments(dir: string, bases: number[], interval: number, now: number, log: LogFn, clean: boolean, recoveryPoint: number): LogSegment[] {
+    const segments: LogSegment[] = [];
+    try {
+      for (let i = 0; i < bases.length; i++) {
+        const base = bases[i]!;
+        if (i === bases.length - 1) {
+          segments.push(LogSegment.openActive(dir, base, interval, now, log, clean));
+          break;
+        }
+        const next = bases[i + 1]!;
+        if (clean || next <= recoveryPoint) {
+          segments.push(LogSegment.openSealed(dir, base, next, interval, now, log));
+          continue;
+        }
+        const { segment, truncated } = LogSegment.openRecovered(dir, base, next, interval, now, log);
+        if (!truncated) {
+          segments.push(segment);
+          continue;
+        }
+        // What follows a cut no longer continues the log: drop it, and append after the cut.
+        segment.close(false);
+        const dropped = bases.slice(i + 1);
+        log(`Deleting segments as part of log recovery: ${dropped.map((b) => offsetFileStem(b) + LOG_SUFFIX).join(',')}`);
+        for (const b of dropped) {
+          for (const suffix of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX]) rmSync(join(dir, offsetFileStem(b) + suffix), { force: true });
+        }
+        segments.push(LogSegment.openActive(dir, base, interval, now, log, false));
+        break;
+      }
+    } catch (err) {
+      for (const s of segments) {
+        try {
+          s.close(false);
+        } catch {
+          // The original failure is the one to report.
+        }
+      }
+      throw err;
+    }
+    return segments;
   }
 
   private get active(): LogSegment {
     return this.segments[this.segments.length - 1]!;
   }
 
+  /** The first offset clients may read (ListOffsets earliest, the DeleteRecords low watermark). */
   get logStartOffset(): bigint {
+    return BigInt(this.startOffset);
+  }
+
+  /** Offsets below this are fsynced; what recovery-point-offset-checkpoint records. */
+  get recoveryPoint(): bigint {
+    return BigInt(this.recoveryPointOffset);
+  }
+
+  /** Base offset of the oldest segment (Kafka checkpoints a log start offset only above it). */
+  get firstSegmentBaseOffset(): bigint {
     return BigInt(this.segments[0]!.baseOffset);
   }
 
@@ -227,7 +366,7 @@ export class PartitionLog {
       baseOffset: BigInt(baseOffset),
       lastOffset: BigInt(lastOffset),
       logAppendTime: logAppendTime ? BigInt(now) : -1n,
-      logStartOffset: BigInt(this.segments[0]!.baseOffset),
+      logStartOffset: BigInt(this.startOffset),
       recordCount: count,
     };
   }
@@ -249,12 +388,40 @@ export class PartitionLog {
               ? 'relative offset overflow'
               : null;
     if (why === null) return seg;
+    return this.roll(now);
+  }
+
+  /**
+   * Seals the active segment and starts a new one at the log end offset. The sealed segment is
+   * fsynced at once when a flush policy is set, otherwise in the background; either way the
+   * recovery point moves past it once its data is durable.
+   */
+  private roll(now: number): LogSegment {
+    const started = Date.now();
+    const seg = this.active;
     if (this.config.flushMessages !== undefined || this.config.flushMs !== undefined) seg.flush();
     seg.seal();
-    if (seg.dirty) this.unflushedSealed.push(seg);
+    if (seg.dirty) {
+      this.unflushedSealed.push(seg);
+      seg.flushInBackground((durable) => {
+        if (!durable || this.closed) return;
+        this.unflushedSealed = this.unflushedSealed.filter((s) => s !== seg);
+        this.advanceRecoveryPoint();
+      });
+    } else {
+      this.advanceRecoveryPoint();
+    }
     const next = LogSegment.create(this.dir, seg.nextOffset, this.config.indexIntervalBytes, now);
     this.segments.push(next);
+    this.log(`Rolled new log segment at offset ${next.baseOffset} in ${Date.now() - started} ms.`, 'info');
     return next;
+  }
+
+  /** Moves the recovery point up to the first offset whose data may not be fsynced yet. */
+  private advanceRecoveryPoint(): void {
+    let durableTo = this.active.dirty ? this.active.baseOffset : this.active.nextOffset;
+    for (const s of this.unflushedSealed) if (s.dirty) durableTo = Math.min(durableTo, s.baseOffset);
+    if (durableTo > this.recoveryPointOffset) this.recoveryPointOffset = durableTo;
   }
 
   private maybeFlush(now: number): void {
@@ -264,7 +431,7 @@ export class PartitionLog {
     }
   }
 
-  /** fsyncs the active segment (and any segment rolled since the last flush). */
+  /** fsyncs the active segment (and any segment rolled since the last flush); the recovery point becomes the log end. */
   flush(now: number = Date.now()): void {
     this.ensureOpen();
     for (const s of this.unflushedSealed) s.flush();
@@ -272,6 +439,33 @@ export class PartitionLog {
     this.active.flush();
     this.unflushedMessages = 0;
     this.lastFlush = now;
+    this.recoveryPointOffset = this.active.nextOffset;
+  }
+
+  /** Whether anything appended is not fsynced yet. */
+  get hasUnflushedData(): boolean {
+    return this.active.dirty || this.unflushedSealed.length > 0;
+  }
+
+  /**
+   * When flush.ms calls for the next fsync (epoch ms), or Infinity when nothing waits for one:
+   * no flush.ms, or nothing unflushed. A broker timer uses it so that an idle log is flushed too.
+   */
+  get flushDeadline(): number {
+    if (this.closed || this.config.flushMs === undefined || !this.hasUnflushedData) return Infinity;
+    return this.lastFlush + this.config.flushMs;
+  }
+
+  /** flush.ms, when set. */
+  get flushIntervalMs(): number | undefined {
+    return this.config.flushMs;
+  }
+
+  /** Flushes if flush.ms has passed since the last flush with data still unflushed; returns whether it did. */
+  flushIfDue(now: number = Date.now()): boolean {
+    if (now < this.flushDeadline) return false;
+    this.flush(now);
+    return true;
   }
 
   /** Index of the segment holding `offset` (the last one whose base offset is <= it). */
@@ -289,7 +483,7 @@ export class PartitionLog {
   private outOfRange(offset: bigint): StorageError {
     return new StorageError(
       StorageErrorCode.OFFSET_OUT_OF_RANGE,
-      `Offset ${offset} is out of range for ${this.dir}: the log holds [${this.logStartOffset}, ${this.logEndOffset})`,
+      `Offset ${offset} is out of range for ${this.dir}: the log holds [${this.logStartOffset}, ${this.logEndOffset}]`,
     );
   }
 
@@ -302,7 +496,7 @@ export class PartitionLog {
   read(fetchOffset: bigint, maxBytes: number, minOneMessage = false): Buffer<ArrayBuffer> {
     this.ensureOpen();
     const end = this.active.nextOffset;
-    if (fetchOffset < BigInt(this.segments[0]!.baseOffset) || fetchOffset > BigInt(end)) throw this.outOfRange(fetchOffset);
+    if (fetchOffset < BigInt(this.startOffset) || fetchOffset > BigInt(end)) throw this.outOfRange(fetchOffset);
     const offset = Number(fetchOffset);
     if (offset === end) return EMPTY;
 
@@ -368,23 +562,18 @@ export class PartitionLog {
   offsetForTimestamp(ts: bigint): { offset: bigint; timestamp: bigint } | null {
     this.ensureOpen();
     const target = Number(ts);
+    const start = this.startOffset;
     for (const seg of this.segments) {
-      if (seg.size === 0 || seg.maxTimestamp < target) continue;
+      if (seg.size === 0 || seg.maxTimestamp < target || seg.nextOffset <= start) continue;
       const rel = seg.timeIndex.lookup(target);
       const from = rel < 0 ? 0 : seg.offsetIndex.lookup(rel);
       let match: BatchLocation | null = null;
       seg.scan(from, false, (buf, at, position, size) => {
         const maxTs = readInt64Number(buf, at + BatchField.maxTimestamp);
-        if (maxTs < target) return true;
         const base = readInt64Number(buf, at + BatchField.baseOffset);
-        match = {
-          position,
-          size,
-          baseOffset: base,
-          lastOffset: base + buf.readInt32BE(at + BatchField.lastOffsetDelta),
-          maxTimestamp: maxTs,
-          attributes: buf.readInt16BE(at + BatchField.attributes),
-        };
+        const last = base + buf.readInt32BE(at + BatchField.lastOffsetDelta);
+        if (maxTs < target || last < start) return true;
+        match = { position, size, baseOffset: base, lastOffset: last, maxTimestamp: maxTs, attributes: buf.readInt16BE(at + BatchField.attributes) };
         return false;
       });
       if (match !== null) return this.firstRecordAtOrAfter(seg, match, target);
@@ -394,13 +583,15 @@ export class PartitionLog {
 
   /** The first record of a batch with timestamp >= target (the batch's maxTimestamp is). */
   private firstRecordAtOrAfter(seg: LogSegment, loc: BatchLocation, target: number): { offset: bigint; timestamp: bigint } {
-    const fallback = { offset: BigInt(loc.baseOffset), timestamp: BigInt(loc.maxTimestamp) };
+    const start = BigInt(this.startOffset);
+    const first = BigInt(loc.baseOffset);
+    const fallback = { offset: first < start ? start : first, timestamp: BigInt(loc.maxTimestamp) };
     // With LogAppendTime every record carries maxTimestamp; control batches hold one record.
     if (loc.attributes & (Attribute.logAppendTime | Attribute.control) || (loc.attributes & Attribute.codecMask) === 4) return fallback;
     try {
       const bytes = seg.read(loc.position, loc.size);
       for (const r of decodeBatchSync(bytes, 0, bytes.length, false).records) {
-        if (r.timestamp >= target) return { offset: r.offset, timestamp: r.timestamp };
+        if (r.timestamp >= target && r.offset >= start) return { offset: r.offset, timestamp: r.timestamp };
       }
     } catch {
       // A batch that passed recovery but does not decode: answer at batch granularity.
@@ -425,13 +616,21 @@ export class PartitionLog {
     return this.firstRecordAtOrAfter(best, loc, best.maxTimestamp);
   }
 
-  /** Flushes, records final time-index entries and closes every file. The object is unusable after. */
+  /**
+   * Flushes, records final time-index entries and closes every file; segment files waiting for
+   * removal are removed now. The object is unusable after, except for its offsets (which the
+   * broker checkpoints at shutdown): the recovery point is then the log end offset.
+   */
   close(): void {
     if (this.closed) return;
-    for (const s of this.unflushedSealed) s.flush();
+    let failure: unknown;
+    try {
+      for (const s of this.unflushedSealed) s.flush();
+    } catch (err) {
+      failure = err;
+    }
     this.unflushedSealed = [];
     this.closed = true;
-    let failure: unknown;
     for (const s of this.segments) {
       try {
         s.close();
@@ -439,7 +638,149 @@ export class PartitionLog {
         failure ??= err;
       }
     }
+    for (const [timer, remove] of this.pendingRemovals) {
+      clearTimeout(timer);
+      remove();
+    }
+    this.pendingRemovals.clear();
     if (failure !== undefined) throw failure;
+    this.recoveryPointOffset = this.active.nextOffset;
+  }
+
+  /**
+   * Runs Kafka's retention checks, in Kafka's order: segments wholly below the log start offset,
+   * then retention.bytes, then retention.ms (the last two only with cleanup.policy=delete). Only
+   * whole segments go, oldest first, and deletion stops at the first segment that must stay. The
+   * active segment goes only when it is non-empty and itself past retention: the log rolls first,
+   * so a log always keeps a segment. Returns the number of segments deleted.
+   */
+  deleteOldSegments(policy: RetentionPolicy, now: number = Date.now()): number {
+    this.ensureOpen();
+    let deleted = this.deleteStartOffsetBreached(policy.fileDeleteDelayMs, now);
+    if (!policy.deleteEnabled) return deleted;
+    if (policy.retentionBytes >= 0 && this.totalSize >= policy.retentionBytes) {
+      let excess = this.totalSize - policy.retentionBytes;
+      const doomed = this.deletable((seg) => {
+        if (excess - seg.size < 0) return false;
+        excess -= seg.size;
+        return true;
+      });
+      if (doomed.length > 0) {
+        let size = this.totalSize;
+        for (const seg of doomed) {
+          size -= seg.size;
+          this.log(`Deleting segment ${seg.describe()} due to log retention size ${policy.retentionBytes} breach. Log size after deletion will be ${size}.`, 'info');
+        }
+        deleted += this.deleteSegments(doomed, policy.fileDeleteDelayMs, now);
+      }
+    }
+    if (policy.retentionMs >= 0) {
+      const doomed = this.deletable((seg) => now - seg.largestTimestamp > policy.retentionMs);
+      for (const seg of doomed) {
+        const basis = seg.maxTimestamp >= 0 ? 'the largest record timestamp in the segment' : 'the last modified time of the segment';
+        this.log(`Deleting segment ${seg.describe()} due to log retention time ${policy.retentionMs}ms breach based on ${basis}`, 'info');
+      }
+      deleted += this.deleteSegments(doomed, policy.fileDeleteDelayMs, now);
+    }
+    return deleted;
+  }
+
+  /**
+   * DeleteRecords: makes `offset` the log start offset (a no-op when it is not above it) and deletes
+   * the segments wholly below it. Returns the new log start offset (the low watermark). An offset
+   * past the log end offset, or negative, throws OFFSET_OUT_OF_RANGE.
+   */
+  deleteRecordsBefore(offset: bigint, fileDeleteDelayMs = DEFAULT_FILE_DELETE_DELAY_MS, now: number = Date.now()): bigint {
+    this.ensureOpen();
+    const end = this.active.nextOffset;
+    if (offset < 0n) throw new StorageError(StorageErrorCode.OFFSET_OUT_OF_RANGE, `The offset ${offset} for partition ${this.dir} is not valid`);
+    if (offset > BigInt(end)) {
+      throw new StorageError(
+        StorageErrorCode.OFFSET_OUT_OF_RANGE,
+        `Cannot increment the log start offset to ${offset} of partition ${this.dir} since it is larger than the high watermark ${end}`,
+      );
+    }
+    const target = Number(offset);
+    if (target > this.startOffset) {
+      this.startOffset = target;
+      // Nothing below the log start is ever read again, so recovery need not look at it.
+      if (this.recoveryPointOffset < target) this.recoveryPointOffset = target;
+      this.log(`Incremented log start offset to ${target} due to client delete records request`, 'info');
+      this.deleteStartOffsetBreached(fileDeleteDelayMs, now);
+    }
+    return BigInt(this.startOffset);
+  }
+
+  /** Deletes the segments whose successor starts at or below the log start offset. */
+  private deleteStartOffsetBreached(fileDeleteDelayMs: number, now: number): number {
+    const doomed = this.deletable((seg, next) => next !== undefined && next.baseOffset <= this.startOffset);
+    if (doomed.length === 0) return 0;
+    this.log(`Deleting segments due to log start offset ${this.startOffset} breach: ${doomed.map((s) => s.describe()).join(',')}`, 'info');
+    return this.deleteSegments(doomed, fileDeleteDelayMs, now);
+  }
+
+  /** The oldest segments for which `predicate` holds, stopping at the first that fails; never an empty active segment. */
+  private deletable(predicate: (seg: LogSegment, next: LogSegment | undefined) => boolean): LogSegment[] {
+    const out: LogSegment[] = [];
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      const next = this.segments[i + 1];
+      if (next === undefined && seg.size === 0) break;
+      if (!predicate(seg, next)) break;
+      out.push(seg);
+    }
+    return out;
+  }
+
+  /**
+   * Removes `doomed` (the oldest segments, in order) from the log: rolls first when that would
+   * leave none, moves the log start offset to the first remaining segment, renames the files
+   * `.deleted` and schedules their removal.
+   */
+  private deleteSegments(doomed: LogSegment[], fileDeleteDelayMs: number, now: number): number {
+    if (doomed.length === 0) return 0;
+    if (doomed.length === this.segments.length) this.roll(now);
+    this.segments.splice(0, doomed.length);
+    const newStart = this.segments[0]!.baseOffset;
+    if (newStart > this.startOffset) {
+      this.startOffset = newStart;
+      this.log(`Incremented log start offset to ${newStart} due to segment deletion`, 'info');
+    }
+    if (this.recoveryPointOffset < this.startOffset) this.recoveryPointOffset = this.startOffset;
+    if (this.readHint !== null && doomed.includes(this.readHint.segment)) this.readHint = null;
+    this.unflushedSealed = this.unflushedSealed.filter((s) => !doomed.includes(s));
+    for (const seg of doomed) {
+      this.totalSize -= seg.size;
+      const description = seg.describe();
+      let files: string[];
+      try {
+        files = seg.markDeleted();
+      } catch (err) {
+        this.log(`Could not rename the files of ${description} for deletion: ${(err as Error).message}`);
+        continue;
+      }
+      this.scheduleRemoval(description, files, fileDeleteDelayMs);
+    }
+    return doomed.length;
+  }
+
+  private scheduleRemoval(description: string, files: string[], delayMs: number): void {
+    const remove = (): void => {
+      this.pendingRemovals.delete(timer);
+      this.log(`Deleting segment files ${description}`, 'info');
+      for (const f of files) {
+        try {
+          unlinkSync(f);
+          const what = f.endsWith(LOG_SUFFIX + DELETED_SUFFIX) ? 'log' : f.endsWith(INDEX_SUFFIX + DELETED_SUFFIX) ? 'offset index' : 'time index';
+          this.log(`Deleted ${what} ${f}.`, 'info');
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`Could not delete ${f}: ${(err as Error).message}`);
+        }
+      }
+    };
+    const timer = setTimeout(remove, Math.max(0, delayMs));
+    timer.unref();
+    this.pendingRemovals.set(timer, remove);
   }
 
   /** Closes the log and removes its directory with everything in it. */

@@ -8,8 +8,8 @@
 //
 // Invariants: both columns strictly increase; every position is the start of a batch whose last
 // offset is base + relativeOffset. The file holds exactly `entries * 8` bytes (Kafka preallocates
-// and trims on close; we never preallocate, so there is nothing to trim and a crash leaves no
-// zero-filled tail to mistake for entries).
+// and trims on close; we never preallocate, so a crash leaves no zero-filled tail to mistake for
+// entries, and the trim in close() only guards the invariant).
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
 import { writeFully } from './file-io.js';
 
@@ -143,10 +143,15 @@ export class OffsetIndex {
     if (this.fd !== null) fsyncSync(this.fd);
   }
 
+  /** Closes the file, trimmed to exactly its entries (a no-op unless something grew it behind our back). */
   close(): void {
     if (this.fd !== null) {
-      closeSync(this.fd);
-      this.fd = null;
+      try {
+        ftruncateSync(this.fd, this.sizeInBytes);
+      } finally {
+        closeSync(this.fd);
+        this.fd = null;
+      }
     }
   }
 }

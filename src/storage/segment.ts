@@ -11,7 +11,16 @@
 //   index and (max timestamp so far, offset of the batch that had it) to the time index. A
 //   rebuild replays the same rule over the batches in the file, so it reproduces the same entries.
 // - Only the active (last) segment keeps its index files open; sealed ones are read-only.
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync } from 'node:fs';
+//
+// Opening an existing segment takes one of three paths, decided by the partition log:
+// - openSealed: a segment below the recovery point, or any older segment after a clean shutdown.
+//   Its bytes are trusted; its indexes are sanity-checked and rebuilt if damaged.
+// - openActive with `trusted`: the last segment after a clean shutdown. Indexes are loaded as for a
+//   sealed segment, then only the batches after the last index entry are walked (headers only)
+//   to find the end, and the last batch's CRC is checked. Anything odd falls back to recovery.
+// - openActive / openRecovered without trust: every batch is checked (size, magic, CRC-32C,
+//   increasing offsets) and the file is cut at the first one that fails; indexes are rebuilt.
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, openSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { BATCH_HEADER_SIZE, BatchField, CURRENT_MAGIC, batchSizeAt, checkBatchIntegrity, readInt64Number } from '../protocol/records/batch.js';
 import { readFully, writeFully } from './file-io.js';
@@ -19,7 +28,14 @@ import { indexFileName, logFileName, timeIndexFileName } from './file-names.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
 
-export type LogFn = (msg: string) => void;
+/** Where the log reports what it did: repairs and anything lost are 'warn' (the default), routine work 'info'. */
+export type LogFn = (msg: string, level?: 'info' | 'warn') => void;
+
+/** Suffix Kafka gives segment files scheduled for removal (`00000000000000000000.log.deleted`). */
+export const DELETED_SUFFIX = '.deleted';
+
+/** Relative offsets are int32 in the indexes. */
+const MAX_RELATIVE = 0x7fffffff;
 
 /** A batch found in a segment, with the header fields the log needs. */
 export interface BatchLocation {
@@ -71,6 +87,9 @@ export class LogSegment {
   private bytesSinceLastIndexEntry = 0;
   private fd: number;
   private sealed = false;
+  private closed = false;
+  /** Index entries a trusted open had to add (the files lacked them). */
+  private repairedIndexEntries = 0;
 
   private constructor(
     dir: string,
@@ -95,9 +114,9 @@ export class LogSegment {
   }
 
   /**
-   * Opens a segment that is not the last one. Its bytes are trusted (they were complete before the
-   * log rolled past them); its indexes are loaded and checked, and rebuilt from the .log when
-   * missing or damaged.
+   * Opens a segment that is not the last one and whose bytes are trusted: it lies below the
+   * recovery point (fsynced before any crash) or the log dir was shut down cleanly. Its indexes
+   * are loaded and checked, and rebuilt from the .log when missing or damaged.
    */
   static openSealed(dir: string, baseOffset: number, nextBaseOffset: number, indexIntervalBytes: number, now: number, log: LogFn): LogSegment {
     const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, now, 'r');
@@ -127,17 +146,72 @@ export class LogSegment {
   }
 
   /**
-   * Opens the last segment and recovers it: every batch is checked (size, magic, CRC-32C,
-   * increasing offsets) and the file is cut at the first one that fails, which is where a crash
-   * tore the last write. Its indexes are rebuilt from what remains.
+   * Opens the last segment. Untrusted (after an unclean shutdown, or when its recovery is asked
+   * for) it is recovered: see recover(). Trusted (after a clean shutdown) only its tail is checked,
+   * and a tail that does not hold up sends it through recovery after all.
    */
-  static openActive(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, log: LogFn): LogSegment {
+  static openActive(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, log: LogFn, trusted = false): LogSegment {
     const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, now, 'r+');
-    seg.size = fstatSync(seg.fd).size;
-    const fileSize = seg.size;
+    try {
+      seg.size = fstatSync(seg.fd).size;
+      let recover = !trusted;
+      if (trusted) {
+        const problem = seg.loadTrustedTail();
+        if (seg.repairedIndexEntries > 0) log(`Added ${seg.repairedIndexEntries} missing index entries to the indexes of ${seg.logPath}`);
+        if (problem !== null) {
+          log(`Recovering ${seg.logPath} although the log dir was shut down cleanly: ${problem}`);
+          seg.resetForRecovery();
+          recover = true;
+        }
+      }
+      if (recover) seg.recover(MAX_RELATIVE + 1, log);
+      seg.offsetIndex.open(false);
+      seg.timeIndex.open(false);
+    } catch (err) {
+      seg.closeQuietly();
+      throw err;
+    }
+    return seg;
+  }
+
+  /**
+   * Opens a segment that is not the last one but lies past the recovery point after an unclean
+   * shutdown: it is recovered like the active one (its batches must also end before
+   * `nextBaseOffset`), then sealed. `truncated` says whether anything was cut, in which case
+   * the segments after it hold data that no longer follows on and must go.
+   */
+  static openRecovered(dir: string, baseOffset: number, nextBaseOffset: number, indexIntervalBytes: number, now: number, log: LogFn): { segment: LogSegment; truncated: boolean } {
+    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, now, 'r+');
+    try {
+      seg.size = fstatSync(seg.fd).size;
+      // Sealed before the crash, so its indexes were complete: say so if they no longer are.
+      const limit = nextBaseOffset - baseOffset;
+      const damaged = seg.offsetIndex.load(seg.size, limit) ?? seg.timeIndex.load(limit) ?? seg.checkLastIndexEntry();
+      const truncated = seg.recover(limit, log);
+      if (damaged !== null) log(`Rebuilding the indexes of segment ${seg.logPath}: ${damaged}`);
+      if (!truncated) seg.nextOffset = nextBaseOffset;
+      seg.timeIndex.maybeAppend(seg.maxTimestamp, seg.offsetOfMaxTimestamp - baseOffset);
+      seg.timeIndex.writeAll();
+      seg.sealed = true;
+      return { segment: seg, truncated };
+    } catch (err) {
+      seg.closeQuietly();
+      throw err;
+    }
+  }
+
+  /**
+   * Checks every batch from the start (size, magic, CRC-32C, offsets increasing and below
+   * base + `relativeLimit`), cuts the file at the first one that fails (where a crash tore the
+   * last write), and rebuilds both indexes from what remains. Returns whether bytes were cut.
+   */
+  private recover(relativeLimit: number, log: LogFn): boolean {
+    this.resetForRecovery();
+    const fileSize = this.size;
+    const baseOffset = this.baseOffset;
     let expected = baseOffset;
     let invalid: string | null = null;
-    const res = seg.scan(0, true, (buf, at, position, size) => {
+    const res = this.scan(0, true, (buf, at, position, size) => {
       const err = checkBatchIntegrity(buf, at, at + size);
       if (err) {
         invalid = err.message;
@@ -145,25 +219,88 @@ export class LogSegment {
       }
       const first = readInt64Number(buf, at + BatchField.baseOffset);
       const last = lastOffsetAt(buf, at);
-      if (first < expected || last < first || last - baseOffset > 0x7fffffff) {
+      if (first < expected || last < first || last - baseOffset >= relativeLimit) {
         invalid = `batch offsets ${first}..${last} do not follow ${expected - 1}`;
         return false;
       }
-      seg.track(position, size, last, readInt64Number(buf, at + BatchField.maxTimestamp));
+      this.track(position, size, last, readInt64Number(buf, at + BatchField.maxTimestamp));
       expected = last + 1;
       return true;
     });
     const why = res.problem ?? invalid;
     if (why !== null) {
-      log(`Truncating ${seg.logPath} from ${fileSize} to ${res.position} bytes (cut ${fileSize - res.position}): ${why}`);
-      ftruncateSync(seg.fd, res.position);
+      log(`Truncating ${this.logPath} from ${fileSize} to ${res.position} bytes (cut ${fileSize - res.position}): ${why}`);
+      ftruncateSync(this.fd, res.position);
     }
-    seg.size = res.position;
-    seg.offsetIndex.writeAll();
-    seg.timeIndex.writeAll();
-    seg.offsetIndex.open(false);
-    seg.timeIndex.open(false);
-    return seg;
+    this.size = res.position;
+    this.offsetIndex.writeAll();
+    this.timeIndex.writeAll();
+    return why !== null;
+  }
+
+  /**
+   * The clean-shutdown path for the last segment: loads and checks both indexes, then walks the
+   * batch headers after the last offset-index entry (about one index interval) to find the end of
+   * the data, replaying the index rule on the way (which adds any entry a changed
+   * index.interval.bytes calls for), and checks the CRC of the last batch. Returns why the segment
+   * cannot be trusted, or null when it is ready for appends.
+   */
+  private loadTrustedTail(): string | null {
+    const limit = MAX_RELATIVE + 1;
+    const fileSize = this.size;
+    const problem = this.offsetIndex.load(fileSize, limit) ?? this.timeIndex.load(limit) ?? this.checkLastIndexEntry();
+    if (problem !== null) return `its index is unusable (${problem})`;
+    const indexEntries = this.offsetIndex.entries;
+    const timeEntries = this.timeIndex.entries;
+    const from = indexEntries > 0 ? this.offsetIndex.positionAt(indexEntries - 1) : 0;
+    const base = this.baseOffset;
+    this.maxTimestamp = this.timeIndex.lastTimestamp;
+    this.offsetOfMaxTimestamp = timeEntries > 0 ? base + this.timeIndex.lastRelativeOffset : -1;
+    this.size = 0;
+    let expected = base;
+    let lastPosition = -1;
+    let invalid: string | null = null;
+    const res = this.scan(from, false, (buf, at, position, size) => {
+      const first = readInt64Number(buf, at + BatchField.baseOffset);
+      const last = lastOffsetAt(buf, at);
+      if (first < expected || last < first || last - base > MAX_RELATIVE) {
+        invalid = `batch offsets ${first}..${last} at position ${position} do not follow ${expected - 1}`;
+        return false;
+      }
+      this.track(position, size, last, readInt64Number(buf, at + BatchField.maxTimestamp));
+      expected = last + 1;
+      lastPosition = position;
+      return true;
+    }, fileSize);
+    if (res.problem !== null) return `${res.problem} at position ${res.position}`;
+    if (invalid !== null) return invalid;
+    if (lastPosition >= 0) {
+      const bytes = this.read(lastPosition, this.size - lastPosition);
+      const err = checkBatchIntegrity(bytes, 0, bytes.length);
+      if (err) return `its last batch is damaged (${err.message})`;
+    }
+    if (this.size !== fileSize) return `the data ends at ${this.size} of ${fileSize} bytes`;
+    if (fileSize > 0 && from > 0) {
+      this.firstBatchTimestamp = readInt64Number(this.read(0, BATCH_HEADER_SIZE), BatchField.maxTimestamp);
+    }
+    if (this.offsetIndex.entries !== indexEntries || this.timeIndex.entries !== timeEntries) {
+      this.offsetIndex.writeAll();
+      this.timeIndex.writeAll();
+      this.repairedIndexEntries = this.offsetIndex.entries - indexEntries + this.timeIndex.entries - timeEntries;
+    }
+    return null;
+  }
+
+  /** Forgets what a failed trusted load gathered, so recovery starts from nothing. */
+  private resetForRecovery(): void {
+    this.size = fstatSync(this.fd).size;
+    this.offsetIndex.clear();
+    this.timeIndex.clear();
+    this.nextOffset = this.baseOffset;
+    this.maxTimestamp = -1;
+    this.offsetOfMaxTimestamp = -1;
+    this.firstBatchTimestamp = null;
+    this.bytesSinceLastIndexEntry = 0;
   }
 
   /** Checks that the last offset-index entry points at the batch it names. */
@@ -218,15 +355,15 @@ export class LogSegment {
   }
 
   /**
-   * Visits the batches from file position `from` (see BatchVisitor). With `whole` the visitor gets
-   * each complete batch in its buffer; otherwise only the 61-byte header is guaranteed to be there.
+   * Visits the batches in file positions [from, end) (see BatchVisitor). With `whole` the visitor
+   * gets each complete batch in its buffer; otherwise only the 61-byte header is guaranteed to be
+   * there.
    */
-  scan(from: number, whole: boolean, visit: BatchVisitor): ScanResult {
-    let chunk = whole ? Buffer.allocUnsafe(Math.min(RECOVERY_CHUNK, Math.max(this.size - from, 0))) : scanScratch;
+  scan(from: number, whole: boolean, visit: BatchVisitor, end = this.size): ScanResult {
+    let chunk = whole ? Buffer.allocUnsafe(Math.min(RECOVERY_CHUNK, Math.max(end - from, 0))) : scanScratch;
     let chunkPos = 0;
     let chunkLen = 0;
     let pos = from;
-    const end = this.size;
     while (pos < end) {
       const left = end - pos;
       if (left < BATCH_HEADER_SIZE) return { position: pos, problem: `${left} trailing bytes cannot hold a batch header`, stopped: false };
@@ -317,11 +454,72 @@ export class LogSegment {
     this.dirty = false;
   }
 
-  close(): void {
+  /**
+   * fsyncs the .log file on the thread pool (a rolled segment, so the event loop does not wait
+   * for the disk) and reports whether the data is now durable. Call only on a sealed segment:
+   * nothing may append while the fsync runs.
+   */
+  flushInBackground(done: (durable: boolean) => void): void {
+    if (!this.dirty || this.closed) {
+      done(!this.dirty);
+      return;
+    }
+    fsync(this.fd, (err) => {
+      if (err || this.closed) {
+        done(false);
+        return;
+      }
+      this.dirty = false;
+      done(true);
+    });
+  }
+
+  /** Modification time of the .log file, in epoch milliseconds. */
+  get lastModified(): number {
+    return Math.floor(fstatSync(this.fd).mtimeMs);
+  }
+
+  /** What time-based retention goes by: the largest record timestamp, else the file's mtime. */
+  get largestTimestamp(): number {
+    return this.maxTimestamp >= 0 ? this.maxTimestamp : this.lastModified;
+  }
+
+  /** Kafka's rendering of a segment in its log lines. */
+  describe(): string {
+    return `LogSegment(baseOffset=${this.baseOffset}, size=${this.size}, lastModifiedTime=${this.lastModified}, largestRecordTimestamp=${this.maxTimestamp})`;
+  }
+
+  /** Records the final time-index entry of the active segment, fsyncs (when `flush`) and closes every file. */
+  close(flush = true): void {
+    if (this.closed) return;
     if (!this.sealed && this.size > 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
-    this.flush();
+    if (flush) this.flush();
+    this.closed = true;
     this.offsetIndex.close();
     this.timeIndex.close();
     closeSync(this.fd);
+  }
+
+  private closeQuietly(): void {
+    try {
+      this.close(false);
+    } catch {
+      // Reporting the failure that got us here matters more.
+    }
+  }
+
+  /**
+   * Closes the segment without flushing and renames its files to `<name>.deleted`, which Kafka's
+   * tools and a restarted broker both recognise as on their way out. Returns the new paths.
+   */
+  markDeleted(): string[] {
+    this.close(false);
+    const renamed: string[] = [];
+    for (const path of [this.logPath, this.offsetIndex.path, this.timeIndex.path]) {
+      if (!existsSync(path)) continue;
+      renameSync(path, path + DELETED_SUFFIX);
+      renamed.push(path + DELETED_SUFFIX);
+    }
+    return renamed;
   }
 }

@@ -141,10 +141,15 @@ export class TimeIndex {
     if (this.fd !== null) fsyncSync(this.fd);
   }
 
+  /** Closes the file, trimmed to exactly its entries (a no-op unless something grew it behind our back). */
   close(): void {
     if (this.fd !== null) {
-      closeSync(this.fd);
-      this.fd = null;
+      try {
+        ftruncateSync(this.fd, this.sizeInBytes);
+      } finally {
+        closeSync(this.fd);
+        this.fd = null;
+      }
     }
   }
 }
