@@ -4,6 +4,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { BrokerConfig, Listener } from '../config/broker-config.js';
 import { silentLogger, type Logger } from '../log.js';
+import { LogMaintenance } from './log-maintenance.js';
 import { ClusterMetadata } from './metadata/cluster-metadata.js';
 import { prepareLogDirs } from './meta-properties.js';
 import { Connection, type ConnectionStats } from './network/connection.js';
@@ -12,11 +13,14 @@ import { RouteTable } from './router.js';
 import type { BrokerState, Endpoint } from './state.js';
 import { apiVersionsRoute } from './handlers/api-versions.js';
 import { createPartitionsRoute, createTopicsRoute, deleteTopicsRoute, describeConfigsRoute } from './handlers/admin.js';
+import { deleteRecordsRoute } from './handlers/delete-records.js';
 import { describeClusterRoute, metadataRoute } from './handlers/metadata.js';
 import { fetchRoute } from './handlers/fetch.js';
 import { initProducerIdRoute } from './handlers/init-producer-id.js';
 import { listOffsetsRoute } from './handlers/list-offsets.js';
 import { produceRoute } from './handlers/produce.js';
+import { groupRoutes } from './handlers/groups.js';
+import { startGroupCoordinator } from './groups/index.js';
 
 export interface BoundListener {
   name: string;
@@ -40,6 +44,7 @@ export class Broker {
     readonly state: BrokerState,
     private readonly log: Logger,
     private readonly abort: AbortController,
+    private readonly maintenance: LogMaintenance,
   ) {}
 
   /** First listener's address. */
@@ -63,7 +68,9 @@ export class Broker {
     for (const key of config.unknownKeys) log.child('kafka.server.KafkaConfig').warn(`These configurations '${key}' were supplied but are not used yet.`);
 
     const metadata = ClusterMetadata.load(config.logDirs[0]!);
-    const partitions = new PartitionManager(config.logDirs, metadata, config.props, log.child('kafka.log.LogManager'));
+    const maintenance = new LogMaintenance(config, log.child('kafka.log.LogManager'));
+    maintenance.prepare();
+    const partitions = new PartitionManager(config.logDirs, metadata, config.props, log.child('kafka.log.LogManager'), (dir) => maintenance.openOptions(dir));
     partitions.loadAll();
 
     let broker!: Broker;
@@ -82,6 +89,8 @@ export class Broker {
       routes: () => routes,
       nextProducerId: () => producerId++,
     };
+    // Replays __consumer_offsets; stops (timers cleared, parked joins answered) on shutdown.
+    const groups = startGroupCoordinator(state);
     routes = new RouteTable([
       produceRoute(state),
       fetchRoute(state),
@@ -94,8 +103,11 @@ export class Broker {
       describeConfigsRoute(state),
       createPartitionsRoute(state),
       describeClusterRoute(state),
+      deleteRecordsRoute(state),
+      ...groupRoutes(state, groups),
     ]);
-    broker = new Broker(config, state, log, abort);
+    maintenance.start(state);
+    broker = new Broker(config, state, log, abort, maintenance);
     try {
       for (const l of config.listeners) await broker.listen(l, routes);
     } catch (err) {
@@ -155,6 +167,7 @@ export class Broker {
     log.info(`[KafkaRaftServer nodeId=${this.config.nodeId}] shutting down`);
     this.abort.abort();
     await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))).concat(this.closeConnections()));
+    this.maintenance.shutdown();
     this.state.partitions.closeAll();
     log.info(`[KafkaRaftServer nodeId=${this.config.nodeId}] shut down completed`);
     this.resolveClosed();

@@ -11,8 +11,9 @@ const requests: Buffer[] = readdirSync(dir)
   .filter((f) => f.endsWith('.jsonl'))
   .flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n'))
   .map((l) => Buffer.from((JSON.parse(l) as { request_hex: string }).request_hex, 'hex'))
-  // Leave out Fetch long polls, whose legitimate answer takes up to max.wait.ms.
-  .filter((f) => f.readInt16BE(4) !== 1);
+  // Leave out Fetch long polls, whose legitimate answer takes up to max.wait.ms, and JoinGroup /
+  // SyncGroup, which legitimately wait for a rebalance (up to the members' rebalance timeout).
+  .filter((f) => ![1, 11, 14].includes(f.readInt16BE(4)));
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
