@@ -20,7 +20,7 @@ import { initProducerIdRoute } from './handlers/init-producer-id.js';
 import { listOffsetsRoute } from './handlers/list-offsets.js';
 import { produceRoute } from './handlers/produce.js';
 import { groupRoutes } from './handlers/groups.js';
-import { startGroupCoordinator } from './groups/index.js';
+import { OFFSETS_TOPIC, startGroupCoordinator } from './groups/index.js';
 
 export interface BoundListener {
   name: string;
@@ -88,9 +88,13 @@ export class Broker {
       advertised: (name) => broker.advertisedEndpoint(name),
       routes: () => routes,
       nextProducerId: () => producerId++,
+      internalTopicCreators: new Map(),
+      onTopicsDeleted: [],
     };
     // Replays __consumer_offsets; stops (timers cleared, parked joins answered) on shutdown.
     const groups = startGroupCoordinator(state);
+    state.internalTopicCreators.set(OFFSETS_TOPIC, () => groups.offsetsTopic.ensureTopic());
+    state.onTopicsDeleted.push((topics) => groups.coordinator.offsets.removeTopicOffsets(topics));
     routes = new RouteTable([
       produceRoute(state),
       fetchRoute(state),

@@ -24,4 +24,8 @@ export interface BrokerState {
   advertised(listenerName: string): Endpoint;
   routes(): RouteTable;
   nextProducerId(): bigint;
+  /** Observers told after topics are deleted (the group coordinator drops their offsets). */
+  /** Internal topics created with their own settings when a client asks for them by name. */
+  readonly internalTopicCreators: Map<string, () => void>;
+  readonly onTopicsDeleted: Array<(topics: ReadonlySet<string>) => void>;
 }

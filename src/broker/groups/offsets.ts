@@ -205,6 +205,15 @@ export class OffsetManager {
     return expired;
   }
 
+  /** A deleted topic takes its committed offsets with it, in every group (as Kafka does). */
+  removeTopicOffsets(topics: ReadonlySet<string>): void {
+    const now = this.groups.now();
+    for (const group of this.groups.allGroups()) {
+      const doomed = group.allOffsets().filter(([topic]) => topics.has(topic)).map(([topic, partition]) => ({ topic, partition }));
+      if (doomed.length > 0) this.removeOffsets(group, doomed, now);
+    }
+  }
+
   /**
    * Writes tombstones for `doomed` (and for the group itself when it is Empty and has nothing
    * left), then applies them. Returns the error to report when the write failed.

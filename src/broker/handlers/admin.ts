@@ -99,6 +99,7 @@ export function deleteTopicsRoute(state: BrokerState): Route {
     versions: [1, 6],
     handle(req: DeleteTopicsRequest, ctx: RequestContext): DeleteTopicsResponse {
       const wanted = ctx.header.apiVersion >= 6 ? req.topics : req.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
+      const deleted = new Set<string>();
       const responses = wanted.map(({ name, topicId }) => {
         const topic = name !== null ? state.metadata.get(name) : state.metadata.byId(topicId);
         const reply = (errorCode: number, errorMessage: string | null) => ({ name: topic?.name ?? name, topicId: topic?.id ?? topicId, errorCode, errorMessage });
@@ -110,12 +111,14 @@ export function deleteTopicsRoute(state: BrokerState): Route {
         }
         try {
           state.partitions.deleteTopic(topic.name);
+          deleted.add(topic.name);
           return reply(0, null);
         } catch (err) {
           state.log.error(`Error deleting topic ${topic.name}`, err);
           return reply(ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message);
         }
       });
+      if (deleted.size > 0) for (const notify of state.onTopicsDeleted) notify(deleted);
       return { throttleTimeMs: 0, responses };
     },
   };

@@ -49,6 +49,12 @@ function lookup(state: BrokerState, name: string | null, topicId: string, allowA
   if (topicNameError(name)) return topicError(ErrorCode.INVALID_TOPIC_EXCEPTION, name);
   if (!allowAutoCreate || !state.config.autoCreateTopics) return topicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name);
   try {
+    const createInternal = state.internalTopicCreators.get(name);
+    if (createInternal) {
+      createInternal();
+      const created = state.metadata.get(name);
+      return created ? describeTopic(state, created) : topicError(ErrorCode.LEADER_NOT_AVAILABLE, name);
+    }
     return describeTopic(state, state.partitions.createTopic(name, state.config.numPartitions, new Map()));
   } catch (err) {
     state.log.error(`Could not auto-create topic ${name}`, err);
