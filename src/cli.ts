@@ -7,6 +7,7 @@ import { Command as Commander, CommanderError } from 'commander';
 import { CancelledError, KtoolError, UsageError } from './errors.js';
 import { consoleConsumerCommand } from './commands/console-consumer.js';
 import { consoleProducerCommand } from './commands/console-producer.js';
+import { consumerGroupsCommand } from './commands/consumer-groups.js';
 import { dumpLogCommand } from './commands/dump-log.js';
 import { serverStartCommand } from './commands/server-start.js';
 import { serverStopCommand } from './commands/server-stop.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   topicsCommand,
   consoleProducerCommand,
   consoleConsumerCommand,
+  consumerGroupsCommand,
   serverStartCommand,
   serverStopCommand,
   dumpLogCommand,

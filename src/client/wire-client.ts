@@ -43,6 +43,8 @@ export class KafkaWireClient {
   private readonly nodes = new Map<number, BrokerAddress>();
   private readonly connections = new Map<number, Promise<BrokerConnection>>();
   private controllerId = -1;
+  /** Node ids of the dedicated group-coordinator connections (kept out of `anyConnection`). */
+  private readonly coordinatorIds = new Set<number>();
   private closed = false;
   /** Aborts connection attempts and backoff waits when the client closes. */
   private readonly abort = new AbortController();
@@ -86,10 +88,11 @@ export class KafkaWireClient {
     let backoff = Math.max(this.settings.retryBackoffMs, 50);
     for (;;) {
       for (const [nodeId, pending] of this.connections) {
+        if (this.coordinatorIds.has(nodeId)) continue;
         const conn = await pending.catch(() => undefined);
         if (conn?.isOpen && this.nodes.has(nodeId)) return conn;
       }
-      const ids = [...this.nodes.keys()].sort((a, b) => (a >= 0) === (b >= 0) ? a - b : a >= 0 ? -1 : 1);
+      const ids = [...this.nodes.keys()].filter((id) => !this.coordinatorIds.has(id)).sort((a, b) => (a >= 0) === (b >= 0) ? a - b : a >= 0 ? -1 : 1);
       for (const nodeId of ids) {
         try {
           return await this.connection(nodeId);
@@ -142,6 +145,35 @@ export class KafkaWireClient {
       }
     }
     this.controllerId = res.controllerId;
+  }
+
+  /**
+   * A connection to a broker named by a response (FindCoordinator), learning its address if
+   * Metadata has not mentioned it yet.
+   */
+  connectTo(node: BrokerAddress): Promise<BrokerConnection> {
+    this.remember(node.nodeId, node);
+    return this.connection(node.nodeId);
+  }
+
+  /**
+   * A second connection to the group coordinator, used only for group membership, as the Java
+   * consumer keeps one (node id 2147483647 - id): a JoinGroup can wait minutes for a rebalance, and
+   * responses come back in order, so on a shared connection it would hold up every fetch.
+   */
+  coordinatorConnection(node: BrokerAddress): Promise<BrokerConnection> {
+    const id = 2147483647 - node.nodeId;
+    this.coordinatorIds.add(id);
+    this.remember(id, node);
+    return this.connection(id);
+  }
+
+  private remember(id: number, node: BrokerAddress): void {
+    const known = this.nodes.get(id);
+    if (known && known.host === node.host && known.port === node.port) return;
+    this.nodes.set(id, { host: node.host, port: node.port, nodeId: node.nodeId });
+    if (known) this.connections.get(id)?.then((c) => c.close(), () => {});
+    this.connections.delete(id);
   }
 
   /** The controller (admin writes go there); any broker when the cluster names none. */

@@ -1,8 +1,10 @@
 // kafka-console-consumer: prints a topic's records to stdout, raw bytes in the
 // DefaultMessageFormatter layout, and `Processed a total of N messages` on stderr. Without
-// --group it reads partitions directly (Metadata → ListOffsets → Fetch) through the wire client;
-// consumer-group mode needs the group coordinator and is refused clearly for now. The reading
-// side is a `RecordSource`, so a group-based source can slot in later.
+// --group it reads partitions directly (Metadata → ListOffsets → Fetch) through the wire client.
+// With a group (--group, or group.id in the consumer config) or --include it is a real member of
+// a consumer group, as Kafka's tool is: committed offsets first (auto.offset.reset where there
+// are none), auto-commit of what was printed, a commit on the way out, then LeaveGroup. The
+// reading side is a `RecordSource` either way.
 import type { Properties } from '../config/properties.js';
 import { parseKeyValueList } from '../config/properties.js';
 import { createLogger, formatLogLine, type Logger } from '../log.js';
@@ -11,10 +13,12 @@ import { connectionSettings } from '../client/client-config.js';
 import { createFormatter, formatterConfig, type RecordContext } from '../client/message-formatter.js';
 import { OutputBuffer } from '../client/output-buffer.js';
 import { PartitionReader, type FetchedBatch, type ResetPolicy, type StartOffset } from '../client/partition-reader.js';
+import { GroupConsumer } from '../client/group-consumer.js';
 import { KafkaWireClient } from '../client/wire-client.js';
 import { timestampTypeOf } from '../protocol/records/batch.js';
 import { HELP_OPTION, VERSION_OPTION, parseOrHelp, type Command } from './shared/command.js';
 import { javaClassOf, loadClientProperties, mergeProperties, messageOf } from './shared/client-setup.js';
+import { includeList } from './shared/include-list.js';
 import { drained, flushed, type CliIO, type Signal } from './shared/io.js';
 import { type OptionSpec, type ParsedArgs } from './shared/options.js';
 
@@ -140,11 +144,19 @@ export function consoleConsumerOptions(args: ParsedArgs, files: (path: string | 
   };
 }
 
-/** Where records come from: direct partition reads now, a consumer group later. */
+/** Where records come from: direct partition reads, or a consumer group's assignment. */
 interface RecordSource {
   /** Next batches, or [] once `deadline` passes or the source is closed. */
   poll(deadline: number): Promise<FetchedBatch[]>;
+  /**
+   * What was printed of the last poll's batches: all of them, or up to a batch index and the
+   * offset after its last printed record. A committing source commits exactly that.
+   */
+  processed?(stop?: { batch: number; nextOffset: bigint }): void;
+  /** Interrupts a poll (signal handlers call it). */
   close(): void;
+  /** The orderly end after the last poll: commit and leave the group. */
+  shutdown?(): Promise<void>;
 }
 
 function intProp(props: Properties, key: string, fallback: number): number {
@@ -172,17 +184,60 @@ function directSource(opts: ConsoleConsumerOptions, client: KafkaWireClient, log
   });
 }
 
+const isTrueProp = (props: Properties, key: string, fallback: boolean): boolean => (props.get(key) ?? String(fallback)).trim().toLowerCase() === 'true';
+
+/**
+ * A consumer-group member. Without an explicit group (only --include) the group is
+ * `console-consumer-<0–99999>` and nothing is committed unless enable.auto.commit says so, as in Kafka.
+ */
+function groupSource(opts: ConsoleConsumerOptions, client: KafkaWireClient, logger: Logger): RecordSource {
+  const props = opts.consumerProps;
+  const explicit = opts.group !== undefined;
+  const groupId = opts.group ?? `console-consumer-${Math.floor(Math.random() * 100000)}`;
+  const consumer = new GroupConsumer(client, {
+    groupId,
+    topics: opts.topic !== undefined ? [opts.topic] : undefined,
+    pattern: opts.include !== undefined ? includeList(opts.include) : undefined,
+    groupInstanceId: props.get('group.instance.id')?.trim() || null,
+    sessionTimeoutMs: intProp(props, 'session.timeout.ms', 45000),
+    rebalanceTimeoutMs: intProp(props, 'max.poll.interval.ms', 300000),
+    heartbeatIntervalMs: intProp(props, 'heartbeat.interval.ms', 3000),
+    autoCommit: isTrueProp(props, 'enable.auto.commit', explicit),
+    autoCommitIntervalMs: intProp(props, 'auto.commit.interval.ms', 5000),
+    metadataMaxAgeMs: intProp(props, 'metadata.max.age.ms', 300000),
+    allowAutoCreateTopics: isTrueProp(props, 'allow.auto.create.topics', true),
+    excludeInternalTopics: isTrueProp(props, 'exclude.internal.topics', true),
+    fetch: {
+      reset: opts.reset,
+      readCommitted: opts.readCommitted,
+      maxWaitMs: intProp(props, 'fetch.max.wait.ms', 500),
+      minBytes: intProp(props, 'fetch.min.bytes', 1),
+      maxBytes: intProp(props, 'fetch.max.bytes', 52428800),
+      partitionMaxBytes: intProp(props, 'max.partition.fetch.bytes', 1048576),
+      verifyCrc: isTrueProp(props, 'check.crcs', true),
+      logger,
+      logPrefix: `[Consumer clientId=${client.settings.clientId}, groupId=${groupId}] `,
+    },
+    logger,
+    logPrefix: `[Consumer clientId=${client.settings.clientId}, groupId=${groupId}] `,
+  });
+  return {
+    poll: (deadline) => consumer.poll(deadline),
+    processed: (stop) => consumer.processed(stop),
+    close: () => consumer.close(),
+    shutdown: () => consumer.shutdown(),
+  };
+}
+
 async function run(argv: readonly string[], io: CliIO): Promise<void> {
   const args = parseOrHelp(OPTIONS, argv, 'This tool helps to read data from Kafka topics and outputs it to standard output.', io);
   if (!args) return;
   const opts = consoleConsumerOptions(args, (path) => loadClientProperties(path, io.cwd));
-  if (opts.group !== undefined || opts.include !== undefined) {
-    throw new KtoolError('NOT_SUPPORTED', `${opts.group !== undefined ? '--group' : '--include'} is not supported by ktool console-consumer yet (consumer groups are coming); use --topic without --group, optionally with --partition and --offset.`);
-  }
   const logger = createLogger(LOGGER, io.stderr, 'WARN');
   const settings = connectionSettings(opts.bootstrapServer, opts.consumerProps, io.env, 'console-consumer');
   const client = new KafkaWireClient(settings, { logger, logPrefix: `[Consumer clientId=${settings.clientId}] ` });
-  const source = directSource(opts, client, logger, `[Consumer clientId=${settings.clientId}] `);
+  const grouped = opts.group !== undefined || opts.include !== undefined;
+  const source = grouped ? groupSource(opts, client, logger) : directSource(opts, client, logger, `[Consumer clientId=${settings.clientId}] `);
   const format = opts.formatter === 'noop' ? () => {} : createFormatter(formatterConfig(opts.formatterProps));
   const out = new OutputBuffer();
 
@@ -209,6 +264,11 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
     await drained(io.stdout);
   };
 
+  // Where printing stands inside the current poll's batches (batch and record index; plain numbers,
+  // so the hot loop allocates nothing), reported to a committing source when the run stops midway.
+  let current: FetchedBatch[] | undefined;
+  let atBatch = -1;
+  let atRecord = -1;
   try {
     const max = opts.maxMessages ?? Infinity;
     let lastRecordAt = Date.now();
@@ -224,23 +284,38 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
         continue;
       }
       lastRecordAt = Date.now();
-      for (const { partition, batch } of fetched) {
+      current = fetched;
+      for (let b = 0; b < fetched.length; b++) {
+        const { partition, batch } = fetched[b]!;
         const ctx: RecordContext = {
           partition,
           timestampType: batch.header.magic === 0 ? 'NO_TIMESTAMP' : timestampTypeOf(batch.header.attributes),
           leaderEpoch: batch.header.partitionLeaderEpoch,
         };
-        for (const record of batch.records) {
+        const records = batch.records;
+        for (let r = 0; r < records.length; r++) {
+          const record = records[r]!;
           count++;
+          atBatch = b;
+          atRecord = r;
           try {
             format(record, ctx, out);
           } catch (err) {
             if (!opts.skipMessageOnError) throw err;
             logger.error(`Error processing message, skipping this message: ${messageOf(err)}`);
           }
-          if (count >= max) break consume;
+          if (count >= max) {
+            // Stopping on the very last record leaves nothing of this poll unprinted.
+            if (b === fetched.length - 1 && r === records.length - 1) {
+              current = undefined;
+              source.processed?.();
+            }
+            break consume;
+          }
         }
       }
+      current = undefined;
+      source.processed?.();
       await flush();
     }
     await flush();
@@ -249,8 +324,10 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
     await flush().catch(() => {});
     io.stderr.write(`${formatLogLine('ERROR', 'Error processing message, terminating consumer process: ', LOGGER)}${javaClassOf(err)}: ${messageOf(err)}\n`);
   } finally {
+    if (current && atBatch >= 0) source.processed?.({ batch: atBatch, nextOffset: current[atBatch]!.batch.records[atRecord]!.offset + 1n });
     for (const off of unsubscribe) off();
     source.close();
+    await source.shutdown?.().catch(() => {});
     client.close();
   }
   await flushed(io.stdout);

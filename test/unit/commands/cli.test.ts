@@ -93,10 +93,11 @@ describe('Kafka-style usage errors', () => {
     expect(r.stderr.split('\n')[0]).toBe('This tool helps to read data from standard input and publish it to Kafka.');
   });
 
-  it('console-consumer --group is refused clearly for now', async () => {
-    const r = await runCli(['console-consumer', '--bootstrap-server', 'h:1', '--topic', 't', '--group', 'g']);
+  it('kafka-consumer-groups.sh dispatches to consumer-groups', async () => {
+    expect(await runCli(['kafka-consumer-groups.sh', '--version'])).toMatchObject({ code: 0, stdout: '4.0.0\n', stderr: '' });
+    const r = await runCli(['consumer-groups']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('--group is not supported');
+    expect(r.stderr.split('\n')[0]).toBe('This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.');
   });
 
   it('a missing --command-config file is reported like Java', async () => {
