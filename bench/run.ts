@@ -1,7 +1,8 @@
 // `npm run bench`: start-up, memory and throughput of ktool, each printed beside a reference
 // measured in the same run on the same machine (a bare Node process, raw disk and raw loopback
 // TCP, kcat). Figures for a JVM Apache Kafka on this 2-core machine are quoted from the project's
-// issue for comparison; they are not measured here. Nothing here passes or fails.
+// issue for comparison; they are not measured here. Nothing here passes or fails. The storage
+// engine's own figures (append/read MB/s, recovery per GiB) come last, from bench/storage.ts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
+import { storageBench } from './storage.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ktool = join(root, 'bin', 'ktool.js');
@@ -189,6 +191,7 @@ async function main(): Promise<void> {
     console.log('kcat is not installed: throughput rows skipped (apt-get install kcat)');
   }
   await stopBroker(b);
+  await storageBench();
 }
 
 main()

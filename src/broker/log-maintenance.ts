@@ -9,6 +9,7 @@
 //   log start offsets  log.flush.start.offset.checkpoint.interval.ms  (default 60000)
 //   retention          log.retention.check.interval.ms                (default 300000), first run
 //                      after min(log.initial.task.delay.ms (30000), the interval)
+//   compaction         the log cleaner (log-cleaner.ts), log.cleaner.backoff.ms between idle rounds
 //
 // Everything runs on the event loop, like the handlers, so it never races a produce or a fetch.
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -23,6 +24,7 @@ import {
 } from '../storage/checkpoint.js';
 import { parsePartitionDirName } from '../storage/file-names.js';
 import type { LogOpenOptions, RetentionPolicy } from '../storage/log.js';
+import { LogCleaner } from './log-cleaner.js';
 import type { ClusterMetadata } from './metadata/cluster-metadata.js';
 import type { Partition, PartitionManager } from './partitions.js';
 
@@ -125,6 +127,7 @@ export class LogMaintenance {
   private readonly timers = new Set<NodeJS.Timeout>();
   private flushTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private logCleaner: LogCleaner | undefined;
 
   constructor(
     private readonly config: BrokerConfig,
@@ -209,6 +212,13 @@ export class LogMaintenance {
     every('kafka-log-start-offset-checkpoint', startMs, startMs, () => checkpointLogStartOffsets(source, this.log));
     every('kafka-log-retention', retentionMs, initialDelay, () => this.runRetention());
     this.scheduleFlushCheck();
+    this.logCleaner = new LogCleaner(source, this.log.child('kafka.log.LogCleaner'));
+    this.logCleaner.start();
+  }
+
+  /** The log cleaner, once start() ran. */
+  get cleaner(): LogCleaner | undefined {
+    return this.logCleaner;
   }
 
   /** flush.ms for logs nobody appends to: flushes what is due and re-arms for the next deadline. */
@@ -242,6 +252,7 @@ export class LogMaintenance {
     this.log.debug('Beginning log cleanup...');
     let total = 0;
     for (const p of allPartitions(source)) {
+      if (p.log.isOffline) continue; // a restart recovers it; until then it answers KAFKA_STORAGE_ERROR
       const topic = source.metadata.get(p.topic.name) ?? p.topic;
       try {
         total += p.log.deleteOldSegments(retentionPolicyFor(topic.configs, this.config.props), now);
@@ -256,6 +267,7 @@ export class LogMaintenance {
 
   private stop(): void {
     this.stopped = true;
+    this.logCleaner?.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     if (this.flushTimer) clearTimeout(this.flushTimer);

@@ -20,8 +20,11 @@ export class Partition {
 
   constructor(readonly topic: TopicInfo, readonly index: number, readonly log: PartitionLog) {}
 
-  /** Appends one producer batch; a retried idempotent batch is answered with its first result. */
-  append(records: Buffer, now?: number): AppendInfo {
+  /**
+   * Appends one producer batch; a retried idempotent batch is answered with its first result.
+   * `keysChecked`: PartitionLog.checkKeys() already passed (zstd batches of compacted topics).
+   */
+  append(records: Buffer, now?: number, keysChecked = false): AppendInfo {
     let header: RecordBatchHeader;
     try {
       header = readBatchHeader(records);
@@ -32,7 +35,7 @@ export class Partition {
     const check = this.producers.check(header);
     if (check.kind === 'duplicate') return check.info;
     if (check.kind === 'error') throw new StorageError(check.errorCode, check.message);
-    const info = this.log.append(records, now, { partitionLeaderEpoch: LEADER_EPOCH });
+    const info = this.log.append(records, now, { partitionLeaderEpoch: LEADER_EPOCH, keysChecked });
     this.producers.record(header, info);
     if (this.waiters.size > 0) {
       const woken = [...this.waiters];
@@ -71,6 +74,7 @@ export function logConfigFor(topic: TopicInfo, broker: Properties): LogConfig {
     messageTimestampType: get('message.timestamp.type') === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
     flushMessages: longOrUndefined(get('flush.messages')),
     flushMs: longOrUndefined(get('flush.ms')),
+    compact: get('cleanup.policy').split(',').some((p) => p.trim() === 'compact'),
   };
 }
 

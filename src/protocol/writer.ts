@@ -28,15 +28,17 @@ export class Writer {
     this.start = this.pos;
   }
 
-  int8(v: number): this { this.block.writeInt8(v, this.room(1)); return this; }
-  uint8(v: number): this { this.block[this.room(1)] = v & 0xff; return this; }
+  // room() may start a new block, so it runs before `this.block` is read: in
+  // `this.block.writeInt8(v, this.room(1))` the old block would be written.
+  int8(v: number): this { const at = this.room(1); this.block.writeInt8(v, at); return this; }
+  uint8(v: number): this { const at = this.room(1); this.block[at] = v & 0xff; return this; }
   bool(v: boolean): this { return this.uint8(v ? 1 : 0); }
-  int16(v: number): this { this.block.writeInt16BE(v, this.room(2)); return this; }
-  uint16(v: number): this { this.block.writeUInt16BE(v, this.room(2)); return this; }
-  int32(v: number): this { this.block.writeInt32BE(v, this.room(4)); return this; }
-  uint32(v: number): this { this.block.writeUInt32BE(v >>> 0, this.room(4)); return this; }
-  int64(v: bigint): this { this.block.writeBigInt64BE(BigInt.asIntN(64, v), this.room(8)); return this; }
-  float64(v: number): this { this.block.writeDoubleBE(v, this.room(8)); return this; }
+  int16(v: number): this { const at = this.room(2); this.block.writeInt16BE(v, at); return this; }
+  uint16(v: number): this { const at = this.room(2); this.block.writeUInt16BE(v, at); return this; }
+  int32(v: number): this { const at = this.room(4); this.block.writeInt32BE(v, at); return this; }
+  uint32(v: number): this { const at = this.room(4); this.block.writeUInt32BE(v >>> 0, at); return this; }
+  int64(v: bigint): this { const at = this.room(8); this.block.writeBigInt64BE(BigInt.asIntN(64, v), at); return this; }
+  float64(v: number): this { const at = this.room(8); this.block.writeDoubleBE(v, at); return this; }
 
   uuid(v: string): this {
     const hex = v.replace(/-/g, '');
@@ -71,7 +73,8 @@ export class Writer {
 
   raw(buf: Buffer): this {
     if (buf.length <= COPY_LIMIT) {
-      buf.copy(this.block, this.room(buf.length));
+      const at = this.room(buf.length);
+      buf.copy(this.block, at);
     } else {
       this.cut();
       this.chunks.push(buf);

@@ -1,7 +1,8 @@
 // The small files Kafka keeps at the top of each log dir to make restarts cheap, in Kafka's own
 // formats, so a data dir moves between ktool and Kafka with its recovery state intact.
 //
-// Offset checkpoints (`recovery-point-offset-checkpoint`, `log-start-offset-checkpoint`) are text:
+// Offset checkpoints (`recovery-point-offset-checkpoint`, `log-start-offset-checkpoint`,
+// `cleaner-offset-checkpoint`) are text:
 //
 //   0                  format version
 //   2                  number of entries
@@ -20,6 +21,8 @@ import { join } from 'node:path';
 
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT_FILE = 'log-start-offset-checkpoint';
+/** How far the log cleaner got in each compacted log: the next cleaning's first dirty offset. */
+export const CLEANER_OFFSET_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 
 const CHECKPOINT_VERSION = 0;

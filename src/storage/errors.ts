@@ -10,13 +10,35 @@ export const StorageErrorCode = {
   INVALID_RECORD: 87,
 } as const;
 
+/** One refused record of a batch, as Produce v8+ reports it (`recordErrors`). */
+export interface RecordError {
+  /** The record's index within its batch. */
+  batchIndex: number;
+  message: string;
+}
+
 export class StorageError extends Error {
   readonly code = 'STORAGE_ERROR';
   constructor(
     readonly errorCode: number,
     message: string,
+    /** The records that caused an INVALID_RECORD refusal, when the refusal is per record. */
+    readonly recordErrors: readonly RecordError[] = [],
   ) {
     super(message);
     this.name = 'StorageError';
   }
+}
+
+/**
+ * INVALID_RECORD for the given per-record errors, with the summary message Kafka's LogValidator
+ * builds (at most three errors quoted).
+ */
+export function recordValidationError(errors: readonly RecordError[]): StorageError {
+  const shown = errors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.message}')`);
+  return new StorageError(
+    StorageErrorCode.INVALID_RECORD,
+    `One or more records have been rejected due to ${errors.length} record errors in total, and only showing the first three errors at most: [${shown.join(', ')}]`,
+    errors,
+  );
 }

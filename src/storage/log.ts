@@ -19,12 +19,23 @@
 // included); the ones below it were fsynced before the crash and are trusted. The recovery point
 // advances when data is fsynced: flush(), and a background fsync of each segment as it rolls.
 //
+// I/O failures: a failed write is cut back to the end of the last whole batch and answered with
+// KAFKA_STORAGE_ERROR; the log carries on (a full disk may free up). If the cut-back fails too,
+// or an fsync fails (after which the kernel may have dropped the unwritten pages, so what is on
+// disk is unknown), the log goes offline: every call answers KAFKA_STORAGE_ERROR until a restart
+// recovers it from the files, and close() reports it so that no clean-shutdown marker is
+// written. Failed reads answer KAFKA_STORAGE_ERROR and change nothing. Other logs are unaffected.
+//
 // The log start offset is the first offset a client may read. It is the first segment's base
 // offset until DeleteRecords moves it into a segment; retention and DeleteRecords remove whole
 // segments below it. Removed segments are renamed `.deleted` at once and their files unlinked
 // after file.delete.delay.ms, as Kafka does (leftovers are swept at the next open).
-import { existsSync, mkdirSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+//
+// Compacted topics: append() refuses records without a key (checkKeys() first for zstd batches),
+// and the log cleaner (cleaner.ts) rewrites sealed segments, swapping its output in through
+// replaceSegments(); open() completes or discards a swap a crash interrupted.
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import {
   Attribute,
   BATCH_HEADER_SIZE,
@@ -37,13 +48,16 @@ import {
   validateBatch,
 } from '../protocol/records/batch.js';
 import { decodeBatchSync } from '../protocol/records/records.js';
-import { StorageError, StorageErrorCode } from './errors.js';
+import { fsyncDirectory } from './checkpoint.js';
+import { StorageError, StorageErrorCode, recordValidationError } from './errors.js';
+import { readFully } from './file-io.js';
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX, offsetFileStem, parseSegmentFileName } from './file-names.js';
 import { OFFSET_INDEX_ENTRY_SIZE } from './offset-index.js';
-import { DELETED_SUFFIX, LogSegment, type BatchLocation, type LogFn } from './segment.js';
+import { isZstdBatch, keylessRecords, keylessRecordsSync } from './record-walk.js';
+import { CLEANED_SUFFIX, DELETED_SUFFIX, LogSegment, SWAP_SUFFIX, type BatchLocation, type LogFn } from './segment.js';
 import { TIME_INDEX_ENTRY_SIZE } from './time-index.js';
 
-export { StorageError, StorageErrorCode } from './errors.js';
+export { StorageError, StorageErrorCode, type RecordError } from './errors.js';
 export type { LogFn } from './segment.js';
 
 export interface LogConfig {
@@ -62,6 +76,8 @@ export interface LogConfig {
   flushMessages?: number;
   /** flush.ms: fsync when an append finds the last fsync older than this. */
   flushMs?: number;
+  /** cleanup.policy includes `compact`: every record must have a key. */
+  compact?: boolean;
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = Object.freeze({
@@ -111,6 +127,8 @@ export interface AppendOptions {
   partitionLeaderEpoch?: number;
   /** Control batches (transaction markers) are refused unless the broker itself writes them. */
   allowControl?: boolean;
+  /** checkKeys() already passed for this batch (compacted topics). */
+  keysChecked?: boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -135,12 +153,16 @@ export class PartitionLog {
   /** Where the previous read ended: a consumer's next fetch usually starts exactly there. */
   private readHint: ReadHint | null = null;
   private closed = false;
+  /** Why the log went offline (see the top of this file); null while it serves. */
+  private failure: Error | null = null;
   /** The first offset clients may read; >= the first segment's base offset. */
   private startOffset: number;
   /** Every offset below this is known to be on disk (fsynced): recovery after a crash starts here. */
   private recoveryPointOffset = 0;
   /** Renamed segment files waiting for file.delete.delay.ms, by timer. */
   private readonly pendingRemovals = new Map<NodeJS.Timeout, () => void>();
+  /** Cleaner output segments being written (`.cleaned`); close() discards them. */
+  private readonly cleaning = new Set<LogSegment>();
 
   private constructor(
     readonly dir: string,
@@ -211,6 +233,7 @@ export class PartitionLog {
    * left behind: `.deleted` files, and index files whose .log is gone.
    */
   private static sweep(dir: string, log: LogFn): number[] {
+    PartitionLog.completeSwaps(dir, log);
     const bases: number[] = [];
     const indexes: Array<{ name: string; base: number }> = [];
     for (const name of readdirSync(dir)) {
@@ -230,6 +253,53 @@ export class PartitionLog {
       rmSync(join(dir, name), { force: true });
     }
     return bases.sort((a, b) => a - b);
+  }
+
+  /**
+   * Finishes what the log cleaner left (see replaceSegments): `.cleaned` files are an aborted
+   * cleaning and go; a `<base>.log.swap` is a finished one whose swap was interrupted, so the old
+   * segments in its offset range [base, its next offset) are deleted and the `.swap` files renamed
+   * into place. Index `.swap` files without their `.log.swap` never got that far and go too.
+   */
+  private static completeSwaps(dir: string, log: LogFn): void {
+    const names = readdirSync(dir);
+    const swapLogs: Array<{ name: string; base: number; next: number }> = [];
+    for (const name of names) {
+      if (name.endsWith(CLEANED_SUFFIX)) {
+        log(`Deleting ${join(dir, name)}, left by an interrupted log cleaning.`);
+        rmSync(join(dir, name), { force: true });
+      } else if (name.endsWith(LOG_SUFFIX + SWAP_SUFFIX)) {
+        const parsed = parseSegmentFileName(name.slice(0, -SWAP_SUFFIX.length));
+        if (parsed === null) continue;
+        const base = Number(parsed.baseOffset);
+        swapLogs.push({ name, base, next: nextOffsetOfFile(join(dir, name), base) });
+        log(`Found log file ${join(dir, name)} from interrupted swap operation, which is recoverable from ${SWAP_SUFFIX} files by renaming.`);
+      }
+    }
+    const swapped = new Set(swapLogs.map((s) => s.base));
+    for (const name of names) {
+      if (!name.endsWith(SWAP_SUFFIX) || name.endsWith(LOG_SUFFIX + SWAP_SUFFIX)) continue;
+      const parsed = parseSegmentFileName(name.slice(0, -SWAP_SUFFIX.length));
+      if (parsed !== null && !swapped.has(Number(parsed.baseOffset))) rmSync(join(dir, name), { force: true });
+    }
+    if (swapLogs.length === 0) return;
+    const min = Math.min(...swapLogs.map((s) => s.base));
+    const max = Math.max(...swapLogs.map((s) => s.next));
+    for (const name of names) {
+      const parsed = parseSegmentFileName(name);
+      if (parsed === null) continue;
+      const base = Number(parsed.baseOffset);
+      if (base >= min && base < max) {
+        log(`Deleting segment files ${name} that is compacted but has not been deleted yet.`);
+        rmSync(join(dir, name), { force: true });
+      }
+    }
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith(SWAP_SUFFIX)) continue;
+      log(`Recovering file ${name} by renaming from ${SWAP_SUFFIX} files.`, 'info');
+      renameSync(join(dir, name), join(dir, name.slice(0, -SWAP_SUFFIX.length)));
+    }
+    fsyncDirectory(dir);
   }
 
   /** Opens existing segments: trusted below the recovery point (or all after a clean shutdown), recovered from it on. */
@@ -308,8 +378,50 @@ export class PartitionLog {
     return this.segments.map((s) => BigInt(s.baseOffset));
   }
 
+  /** `<topic>-<partition>`, as Kafka names a TopicPartition in messages. */
+  get topicPartition(): string {
+    return basename(this.dir);
+  }
+
+  /** Open and not offline. */
+  get isOpen(): boolean {
+    return !this.closed && this.failure === null;
+  }
+
+  /** Offline after an I/O failure it could not recover from (see the top of this file). */
+  get isOffline(): boolean {
+    return this.failure !== null;
+  }
+
+  /** The segments, oldest first, for the log cleaner: it reads sealed ones between its steps and never keeps this array. */
+  get segmentList(): readonly LogSegment[] {
+    return this.segments;
+  }
+
+  /** Whether a sealed segment's rolled data still waits for its background fsync (the cleaner leaves those alone). */
+  isFlushPending(seg: LogSegment): boolean {
+    return this.unflushedSealed.includes(seg);
+  }
+
   private ensureOpen(): void {
     if (this.closed) throw new StorageError(StorageErrorCode.KAFKA_STORAGE_ERROR, `log ${this.dir} is closed`);
+    if (this.failure !== null) throw new StorageError(StorageErrorCode.KAFKA_STORAGE_ERROR, `Log ${this.dir} is offline after an I/O error: ${this.failure.message}`);
+  }
+
+  /** Takes the log offline after `err` (the first failure is kept) and returns the error to answer with. */
+  private goOffline(what: string, err: unknown): StorageError {
+    const cause = err instanceof Error ? err : new Error(String(err));
+    if (this.failure === null) {
+      this.failure = cause;
+      this.log(`Error while ${what}; the log is offline until the broker restarts and recovers it: ${cause.message}`);
+    }
+    return new StorageError(StorageErrorCode.KAFKA_STORAGE_ERROR, `Error while ${what} in dir ${this.dir}: ${cause.message}`);
+  }
+
+  /** KAFKA_STORAGE_ERROR for an I/O error that leaves the log usable (a failed read, a write cut back). */
+  private storageError(what: string, err: unknown): StorageError {
+    if (err instanceof StorageError) return err;
+    return new StorageError(StorageErrorCode.KAFKA_STORAGE_ERROR, `Error while ${what} in dir ${this.dir}: ${(err as Error).message ?? String(err)}`);
   }
 
   /**
@@ -323,7 +435,7 @@ export class PartitionLog {
     if (len > this.config.maxMessageBytes) {
       throw new StorageError(
         StorageErrorCode.MESSAGE_TOO_LARGE,
-        `The record batch is ${len} bytes, larger than the maximum allowed (max.message.bytes = ${this.config.maxMessageBytes})`,
+        `The record batch size in the append to ${this.topicPartition} is ${len} bytes which exceeds the maximum configured value of ${this.config.maxMessageBytes}.`,
       );
     }
     const invalid = validateBatch(records, 0, len);
@@ -337,6 +449,10 @@ export class PartitionLog {
     const attributes = records.readInt16BE(BatchField.attributes);
     if (attributes & Attribute.control && !options?.allowControl) {
       throw new StorageError(StorageErrorCode.INVALID_RECORD, 'Clients are not allowed to write control records');
+    }
+    if (this.config.compact && !(attributes & Attribute.control) && !options?.keysChecked) {
+      if (isZstdBatch(records)) throw new Error('a zstd batch for a compacted topic must pass checkKeys() before append()');
+      this.refuseKeyless(keylessRecordsSync(records, 0, len));
     }
     const count = records.readInt32BE(BatchField.recordsCount);
     const baseOffset = this.active.nextOffset;
@@ -357,7 +473,8 @@ export class PartitionLog {
     try {
       segment.append(records, lastOffset, maxTimestamp);
     } catch (err) {
-      throw new StorageError(StorageErrorCode.KAFKA_STORAGE_ERROR, `Failed to append to ${segment.logPath}: ${(err as Error).message}`);
+      if (segment.torn) throw this.goOffline(`appending to ${segment.logPath} (the failed write could not be cut back)`, err);
+      throw this.storageError(`appending to ${segment.logPath}`, err);
     }
     this.totalSize += len;
     this.unflushedMessages += count;
@@ -369,6 +486,27 @@ export class PartitionLog {
       logStartOffset: BigInt(this.startOffset),
       recordCount: count,
     };
+  }
+
+  /**
+   * Whether append() needs checkKeys() first: a zstd batch on a compacted topic, since zstd
+   * decompresses only asynchronously. Every other batch is checked inside append().
+   */
+  needsKeyCheck(records: Buffer): boolean {
+    return this.config.compact === true && records.length >= BATCH_HEADER_SIZE && isZstdBatch(records) && !(records.readInt16BE(BatchField.attributes) & Attribute.control);
+  }
+
+  /** Refuses a batch holding records without a key, as a compacted topic must (see needsKeyCheck). */
+  async checkKeys(records: Buffer): Promise<void> {
+    const invalid = validateBatch(records, 0, records.length);
+    if (invalid) throw new StorageError(invalid.errorCode, invalid.message);
+    this.refuseKeyless(await keylessRecords(records, 0, batchSizeAt(records, 0)));
+  }
+
+  private refuseKeyless(indexes: number[]): void {
+    if (indexes.length === 0) return;
+    const message = `Compacted topic cannot accept message without key in topic partition ${this.topicPartition}`;
+    throw recordValidationError(indexes.map((batchIndex) => ({ batchIndex, message })));
   }
 
   /** The active segment, after rolling to a new one if this batch must not go into the current. */
@@ -399,11 +537,30 @@ export class PartitionLog {
   private roll(now: number): LogSegment {
     const started = Date.now();
     const seg = this.active;
-    if (this.config.flushMessages !== undefined || this.config.flushMs !== undefined) seg.flush();
-    seg.seal();
+    if (this.config.flushMessages !== undefined || this.config.flushMs !== undefined) {
+      try {
+        seg.flush();
+      } catch (err) {
+        throw this.goOffline(`flushing ${seg.logPath}`, err);
+      }
+    }
+    // The new segment's files first: if they cannot be created, the current one stays active.
+    let next: LogSegment;
+    try {
+      next = LogSegment.create(this.dir, seg.nextOffset, this.config.indexIntervalBytes, now);
+    } catch (err) {
+      throw this.storageError(`rolling a new segment at offset ${seg.nextOffset}`, err);
+    }
+    try {
+      seg.seal();
+    } catch (err) {
+      next.deleteFiles();
+      throw this.storageError(`sealing ${seg.logPath}`, err);
+    }
     if (seg.dirty) {
       this.unflushedSealed.push(seg);
-      seg.flushInBackground((durable) => {
+      seg.flushInBackground((durable, err) => {
+        if (err && !this.closed && this.segments.includes(seg)) this.goOffline(`flushing ${seg.logPath}`, err);
         if (!durable || this.closed) return;
         this.unflushedSealed = this.unflushedSealed.filter((s) => s !== seg);
         this.advanceRecoveryPoint();
@@ -411,7 +568,6 @@ export class PartitionLog {
     } else {
       this.advanceRecoveryPoint();
     }
-    const next = LogSegment.create(this.dir, seg.nextOffset, this.config.indexIntervalBytes, now);
     this.segments.push(next);
     this.log(`Rolled new log segment at offset ${next.baseOffset} in ${Date.now() - started} ms.`, 'info');
     return next;
@@ -434,9 +590,13 @@ export class PartitionLog {
   /** fsyncs the active segment (and any segment rolled since the last flush); the recovery point becomes the log end. */
   flush(now: number = Date.now()): void {
     this.ensureOpen();
-    for (const s of this.unflushedSealed) s.flush();
-    this.unflushedSealed = [];
-    this.active.flush();
+    try {
+      for (const s of this.unflushedSealed) s.flush();
+      this.unflushedSealed = [];
+      this.active.flush();
+    } catch (err) {
+      throw this.goOffline(`flushing ${this.dir}`, err);
+    }
     this.unflushedMessages = 0;
     this.lastFlush = now;
     this.recoveryPointOffset = this.active.nextOffset;
@@ -452,7 +612,7 @@ export class PartitionLog {
    * no flush.ms, or nothing unflushed. A broker timer uses it so that an idle log is flushed too.
    */
   get flushDeadline(): number {
-    if (this.closed || this.config.flushMs === undefined || !this.hasUnflushedData) return Infinity;
+    if (this.closed || this.failure !== null || this.config.flushMs === undefined || !this.hasUnflushedData) return Infinity;
     return this.lastFlush + this.config.flushMs;
   }
 
@@ -495,6 +655,14 @@ export class PartitionLog {
    */
   read(fetchOffset: bigint, maxBytes: number, minOneMessage = false): Buffer<ArrayBuffer> {
     this.ensureOpen();
+    try {
+      return this.readBatches(fetchOffset, maxBytes, minOneMessage);
+    } catch (err) {
+      throw this.storageError(`reading at offset ${fetchOffset}`, err);
+    }
+  }
+
+  private readBatches(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean): Buffer<ArrayBuffer> {
     const end = this.active.nextOffset;
     if (fetchOffset < BigInt(this.startOffset) || fetchOffset > BigInt(end)) throw this.outOfRange(fetchOffset);
     const offset = Number(fetchOffset);
@@ -561,7 +729,14 @@ export class PartitionLog {
    */
   offsetForTimestamp(ts: bigint): { offset: bigint; timestamp: bigint } | null {
     this.ensureOpen();
-    const target = Number(ts);
+    try {
+      return this.searchTimestamp(Number(ts));
+    } catch (err) {
+      throw this.storageError(`searching for timestamp ${ts}`, err);
+    }
+  }
+
+  private searchTimestamp(target: number): { offset: bigint; timestamp: bigint } | null {
     const start = this.startOffset;
     for (const seg of this.segments) {
       if (seg.size === 0 || seg.maxTimestamp < target || seg.nextOffset <= start) continue;
@@ -602,6 +777,14 @@ export class PartitionLog {
   /** The largest timestamp in the log and the offset of the first record carrying it, or null when empty. */
   maxTimestamp(): { offset: bigint; timestamp: bigint } | null {
     this.ensureOpen();
+    try {
+      return this.findMaxTimestamp();
+    } catch (err) {
+      throw this.storageError('searching for the largest timestamp', err);
+    }
+  }
+
+  private findMaxTimestamp(): { offset: bigint; timestamp: bigint } | null {
     let best: LogSegment | null = null;
     for (const seg of this.segments) {
       if (seg.size > 0 && (best === null || seg.maxTimestamp > best.maxTimestamp)) best = seg;
@@ -623,9 +806,11 @@ export class PartitionLog {
    */
   close(): void {
     if (this.closed) return;
-    let failure: unknown;
+    // An offline log is not flushed: what is on disk is for recovery to judge at the next start.
+    const offline = this.failure;
+    let failure: unknown = offline === null ? undefined : new StorageError(StorageErrorCode.KAFKA_STORAGE_ERROR, `Log ${this.dir} was offline after an I/O error: ${offline.message}`);
     try {
-      for (const s of this.unflushedSealed) s.flush();
+      if (offline === null) for (const s of this.unflushedSealed) s.flush();
     } catch (err) {
       failure = err;
     }
@@ -633,7 +818,7 @@ export class PartitionLog {
     this.closed = true;
     for (const s of this.segments) {
       try {
-        s.close();
+        s.close(offline === null);
       } catch (err) {
         failure ??= err;
       }
@@ -643,6 +828,8 @@ export class PartitionLog {
       remove();
     }
     this.pendingRemovals.clear();
+    for (const seg of this.cleaning) seg.deleteFiles();
+    this.cleaning.clear();
     if (failure !== undefined) throw failure;
     this.recoveryPointOffset = this.active.nextOffset;
   }
@@ -783,9 +970,89 @@ export class PartitionLog {
     this.pendingRemovals.set(timer, remove);
   }
 
+  /** A new cleaner output segment (`<baseOffset>.log.cleaned`), owned by the log until swapped in or discarded. */
+  createCleanedSegment(baseOffset: number, now: number = Date.now()): LogSegment {
+    this.ensureOpen();
+    const seg = LogSegment.createCleaned(this.dir, baseOffset, this.config.indexIntervalBytes, now);
+    this.cleaning.add(seg);
+    return seg;
+  }
+
+  /** Drops a cleaner output segment that will not be swapped in. */
+  discardCleaned(seg: LogSegment): void {
+    if (this.cleaning.delete(seg)) seg.deleteFiles();
+  }
+
+  /**
+   * Swaps a finished cleaner output segment (see LogSegment.finishCleaned) in for `old`, which
+   * must still be consecutive sealed segments of this log; otherwise (retention or DeleteRecords
+   * removed some while the cleaner worked) the output is discarded and false returned. As Kafka
+   * does, crash-safe by renames alone:
+   *
+   *   1. `.cleaned` → `.swap` (indexes, then the .log): from here on a restart completes the swap
+   *   2. the old segments → `.deleted`, removed after file.delete.delay.ms
+   *   3. `.swap` → the plain names
+   *
+   * A crash before 1 leaves `.cleaned` files, which the next open deletes (old segments win);
+   * after it, the next open deletes what is left of the old segments in the swap's offset range
+   * and renames the `.swap` files (new segment wins). Readers see the change at once: the swap
+   * happens between two calls on the event loop.
+   */
+  replaceSegments(cleaned: LogSegment, old: readonly LogSegment[], fileDeleteDelayMs = DEFAULT_FILE_DELETE_DELAY_MS): boolean {
+    this.ensureOpen();
+    const first = old.length > 0 ? this.segments.indexOf(old[0]!) : -1;
+    const intact = first >= 0 && first + old.length < this.segments.length && old.every((s, i) => this.segments[first + i] === s);
+    if (!intact || !this.cleaning.has(cleaned)) {
+      this.discardCleaned(cleaned);
+      return false;
+    }
+    this.cleaning.delete(cleaned);
+    const doomed: Array<{ description: string; files: string[] }> = [];
+    try {
+      cleaned.changeSuffix(SWAP_SUFFIX);
+      fsyncDirectory(this.dir);
+      for (const seg of old) {
+        const description = seg.describe();
+        doomed.push({ description, files: seg.markDeleted() });
+      }
+      cleaned.changeSuffix('');
+      fsyncDirectory(this.dir);
+    } catch (err) {
+      // The files are somewhere between old and new: only the next open can settle them.
+      throw this.goOffline(`swapping in the cleaned segment ${cleaned.logPath}`, err);
+    }
+    this.segments.splice(first, old.length, cleaned);
+    for (const seg of old) this.totalSize -= seg.size;
+    this.totalSize += cleaned.size;
+    if (this.readHint !== null && old.includes(this.readHint.segment)) this.readHint = null;
+    this.unflushedSealed = this.unflushedSealed.filter((s) => !old.includes(s));
+    for (const { description, files } of doomed) this.scheduleRemoval(description, files, fileDeleteDelayMs);
+    return true;
+  }
+
   /** Closes the log and removes its directory with everything in it. */
   delete(): void {
     this.close();
     if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** One past the last offset of the batches in a segment file (`base` when it holds none): a header walk. */
+function nextOffsetOfFile(path: string, base: number): number {
+  const fd = openSync(path, 'r');
+  try {
+    const fileSize = fstatSync(fd).size;
+    const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+    let position = 0;
+    let next = base;
+    while (readFully(fd, header, 0, BATCH_HEADER_SIZE, position) === BATCH_HEADER_SIZE) {
+      const size = batchSizeAt(header, 0);
+      if (size < BATCH_HEADER_SIZE || position + size > fileSize) break;
+      next = readInt64Number(header, BatchField.baseOffset) + header.readInt32BE(BatchField.lastOffsetDelta) + 1;
+      position += size;
+    }
+    return next;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -10,8 +10,8 @@
 // offset is base + relativeOffset. The file holds exactly `entries * 8` bytes (Kafka preallocates
 // and trims on close; we never preallocate, so a crash leaves no zero-filled tail to mistake for
 // entries, and the trim in close() only guards the invariant).
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
-import { writeFully } from './file-io.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { closeFile, fsyncFile, openFile, truncateFile, writeFully } from './file-io.js';
 
 export const OFFSET_INDEX_ENTRY_SIZE = 8;
 
@@ -22,11 +22,19 @@ export class OffsetIndex {
   private data = new Int32Array(64);
   private count = 0;
   private fd: number | null = null;
+  /** A write of an entry failed: the file holds fewer entries than memory. */
+  private lagging = false;
 
-  constructor(readonly path: string) {}
+  /** Renamed with its segment while the cleaner swaps segments (`.cleaned` → `.swap` → plain). */
+  constructor(public path: string) {}
 
   get entries(): number {
     return this.count;
+  }
+
+  /** Whether the file is open for appending entries (only while its segment is active and in use). */
+  get isOpen(): boolean {
+    return this.fd !== null;
   }
 
   get sizeInBytes(): number {
@@ -81,7 +89,7 @@ export class OffsetIndex {
   /** Opens the file for appending entries; `fresh` truncates it first. */
   open(fresh: boolean): void {
     if (this.fd !== null) return;
-    this.fd = openSync(this.path, fresh || !existsSync(this.path) ? 'w+' : 'r+');
+    this.fd = openFile(this.path, fresh || !existsSync(this.path) ? 'w+' : 'r+');
     if (fresh) this.count = 0;
   }
 
@@ -93,7 +101,14 @@ export class OffsetIndex {
     if (this.fd !== null) {
       entryScratch.writeInt32BE(relativeOffset, 0);
       entryScratch.writeInt32BE(position, 4);
-      writeFully(this.fd, entryScratch, 0, OFFSET_INDEX_ENTRY_SIZE, n * OFFSET_INDEX_ENTRY_SIZE);
+      try {
+        writeFully(this.fd, entryScratch, 0, OFFSET_INDEX_ENTRY_SIZE, n * OFFSET_INDEX_ENTRY_SIZE);
+      } catch {
+        // The entry stays in memory. The file now lags it, which the next open detects and
+        // repairs (the index is rebuilt from the .log), so a failing index write never fails
+        // the append whose batch is already written; close() tries to catch the file up.
+        this.lagging = true;
+      }
     }
   }
 
@@ -104,12 +119,13 @@ export class OffsetIndex {
       bytes.writeInt32BE(this.data[2 * i]!, i * OFFSET_INDEX_ENTRY_SIZE);
       bytes.writeInt32BE(this.data[2 * i + 1]!, i * OFFSET_INDEX_ENTRY_SIZE + 4);
     }
-    const fd = this.fd ?? openSync(this.path, 'w');
+    const fd = this.fd ?? openFile(this.path, 'w');
     try {
-      ftruncateSync(fd, 0);
+      truncateFile(fd, 0);
       writeFully(fd, bytes, 0, bytes.length, 0);
+      this.lagging = false;
     } finally {
-      if (this.fd === null) closeSync(fd);
+      if (this.fd === null) closeFile(fd);
     }
   }
 
@@ -140,18 +156,20 @@ export class OffsetIndex {
   }
 
   flush(): void {
-    if (this.fd !== null) fsyncSync(this.fd);
+    if (this.fd !== null) fsyncFile(this.fd);
   }
 
-  /** Closes the file, trimmed to exactly its entries (a no-op unless something grew it behind our back). */
+  /** Closes the file, trimmed to exactly its entries (rewritten if an entry's write failed); never throws for the file's sake. */
   close(): void {
-    if (this.fd !== null) {
-      try {
-        ftruncateSync(this.fd, this.sizeInBytes);
-      } finally {
-        closeSync(this.fd);
-        this.fd = null;
-      }
+    if (this.fd === null) return;
+    try {
+      if (this.lagging) this.writeAll();
+      else truncateFile(this.fd, this.sizeInBytes);
+    } catch {
+      // Left for the next open to detect and rebuild.
+    } finally {
+      closeFile(this.fd);
+      this.fd = null;
     }
   }
 }

@@ -11,6 +11,11 @@
 //   index and (max timestamp so far, offset of the batch that had it) to the time index. A
 //   rebuild replays the same rule over the batches in the file, so it reproduces the same entries.
 // - Only the active (last) segment keeps its index files open; sealed ones are read-only.
+// - Descriptors are held only while the segment is in use (descriptor-cache.ts): every file
+//   operation goes through handle(), which reopens what the cache closed, and never keeps a raw
+//   descriptor across a call that could make the cache close it. A failed write is cut back
+//   before the error goes up; if even that fails the segment is `torn` and must not be appended
+//   to again (its log goes offline until a restart recovers it).
 //
 // Opening an existing segment takes one of three paths, decided by the partition log:
 // - openSealed: a segment below the recovery point, or any older segment after a clean shutdown.
@@ -20,10 +25,11 @@
 //   to find the end, and the last batch's CRC is checked. Anything odd falls back to recovery.
 // - openActive / openRecovered without trust: every batch is checked (size, magic, CRC-32C,
 //   increasing offsets) and the file is cut at the first one that fails; indexes are rebuilt.
-import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, openSync, renameSync } from 'node:fs';
+import { existsSync, fstatSync, futimesSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BATCH_HEADER_SIZE, BatchField, CURRENT_MAGIC, batchSizeAt, checkBatchIntegrity, readInt64Number } from '../protocol/records/batch.js';
-import { readFully, writeFully } from './file-io.js';
+import { segmentDescriptors, type DescriptorHolder } from './descriptor-cache.js';
+import { closeFile, fsyncFile, fsyncFileAsync, openFile, readFully, truncateFile, writeFully } from './file-io.js';
 import { indexFileName, logFileName, timeIndexFileName } from './file-names.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
@@ -33,6 +39,10 @@ export type LogFn = (msg: string, level?: 'info' | 'warn') => void;
 
 /** Suffix Kafka gives segment files scheduled for removal (`00000000000000000000.log.deleted`). */
 export const DELETED_SUFFIX = '.deleted';
+/** A segment the log cleaner is still writing; any left at start-up are an aborted cleaning. */
+export const CLEANED_SUFFIX = '.cleaned';
+/** A finished cleaned segment whose swap in for the old ones has begun; start-up completes it. */
+export const SWAP_SUFFIX = '.swap';
 
 /** Relative offsets are int32 in the indexes. */
 const MAX_RELATIVE = 0x7fffffff;
@@ -69,10 +79,11 @@ const scanScratch = Buffer.allocUnsafe(SCAN_CHUNK);
 const lastOffsetAt = (buf: Buffer, at: number): number =>
   readInt64Number(buf, at + BatchField.baseOffset) + buf.readInt32BE(at + BatchField.lastOffsetDelta);
 
-export class LogSegment {
+export class LogSegment implements DescriptorHolder {
   readonly offsetIndex: OffsetIndex;
   readonly timeIndex: TimeIndex;
-  readonly logPath: string;
+  /** The .log file; it carries `suffix` while the segment is a cleaner's output. */
+  logPath: string;
   /** Bytes of valid batches in the .log file. */
   size = 0;
   /** One past the last offset held; baseOffset while empty. */
@@ -85,9 +96,14 @@ export class LogSegment {
   /** Unflushed appends since the last fsync. */
   dirty = false;
   private bytesSinceLastIndexEntry = 0;
-  private fd: number;
+  /** The .log descriptor; null while the descriptor cache has it closed. */
+  private fd: number | null;
   private sealed = false;
   private closed = false;
+  /** Operations relying on the current descriptors (a background fsync, a scan). */
+  private pins = 0;
+  /** A failed write could not be cut back: bytes past `size` may be a partial batch. */
+  torn = false;
   /** Index entries a trusted open had to add (the files lacked them). */
   private repairedIndexEntries = 0;
 
@@ -97,20 +113,133 @@ export class LogSegment {
     private readonly indexIntervalBytes: number,
     readonly created: number,
     flags: string,
+    private suffix = '',
   ) {
-    this.logPath = join(dir, logFileName(baseOffset));
-    this.offsetIndex = new OffsetIndex(join(dir, indexFileName(baseOffset)));
-    this.timeIndex = new TimeIndex(join(dir, timeIndexFileName(baseOffset)));
+    this.logPath = join(dir, logFileName(baseOffset) + suffix);
+    this.offsetIndex = new OffsetIndex(join(dir, indexFileName(baseOffset) + suffix));
+    this.timeIndex = new TimeIndex(join(dir, timeIndexFileName(baseOffset) + suffix));
     this.nextOffset = baseOffset;
-    this.fd = openSync(this.logPath, flags);
+    this.fd = openFile(this.logPath, flags);
+    segmentDescriptors.use(this, 1);
+  }
+
+  get pinned(): boolean {
+    return this.pins > 0;
+  }
+
+  /** Descriptors held now: the .log, plus both indexes while they are open. */
+  private get descriptorCount(): number {
+    return (this.fd !== null ? 1 : 0) + (this.offsetIndex.isOpen ? 1 : 0) + (this.timeIndex.isOpen ? 1 : 0);
+  }
+
+  /**
+   * The .log descriptor, reopening the files the descriptor cache closed (the indexes too while
+   * the segment takes appends), and marking the segment used. Take it right before each system
+   * call: anything that opens another segment's files may close this one's.
+   */
+  private handle(): number {
+    if (this.closed) throw new Error(`segment ${this.logPath} is closed`);
+    if (this.fd === null) {
+      this.fd = openFile(this.logPath, this.sealed ? 'r' : 'r+');
+      if (!this.sealed) {
+        try {
+          this.offsetIndex.open(false);
+          this.timeIndex.open(false);
+        } catch (err) {
+          this.releaseDescriptors();
+          throw err;
+        }
+      }
+    }
+    segmentDescriptors.use(this, this.descriptorCount);
+    return this.fd;
+  }
+
+  /** Called by the descriptor cache: closes the files; the next use reopens them. */
+  releaseDescriptors(): void {
+    this.offsetIndex.close();
+    this.timeIndex.close();
+    if (this.fd !== null) {
+      const fd = this.fd;
+      this.fd = null;
+      try {
+        closeFile(fd);
+      } catch {
+        // Nothing was pending on it: writes are synchronous and fsyncs pin the segment.
+      }
+    }
   }
 
   /** A new, empty active segment (any stale files with its name are truncated). */
   static create(dir: string, baseOffset: number, indexIntervalBytes: number, now: number): LogSegment {
     const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, now, 'w+');
-    seg.offsetIndex.open(true);
-    seg.timeIndex.open(true);
+    try {
+      seg.offsetIndex.open(true);
+      seg.timeIndex.open(true);
+    } catch (err) {
+      seg.closeQuietly();
+      throw err;
+    }
+    seg.handle();
     return seg;
+  }
+
+  /** The log cleaner's output segment: files named `<base>.log.cleaned` etc., written like an active segment. */
+  static createCleaned(dir: string, baseOffset: number, indexIntervalBytes: number, now: number): LogSegment {
+    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, now, 'w+', CLEANED_SUFFIX);
+    try {
+      seg.offsetIndex.open(true);
+      seg.timeIndex.open(true);
+    } catch (err) {
+      seg.closeQuietly();
+      throw err;
+    }
+    seg.handle();
+    return seg;
+  }
+
+  /**
+   * Ends a cleaner's output segment: records the final time-index entry, makes every file durable,
+   * closes the indexes and seals it. `nextOffset` is where the segments it replaces ended, and
+   * `lastModified` their modification time (which time-based retention may go by).
+   */
+  finishCleaned(nextOffset: number, lastModified: number): void {
+    this.handle();
+    this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
+    fsyncFile(this.handle());
+    this.offsetIndex.flush();
+    this.timeIndex.flush();
+    this.offsetIndex.close();
+    this.timeIndex.close();
+    this.sealed = true;
+    segmentDescriptors.use(this, this.descriptorCount);
+    this.dirty = false;
+    this.nextOffset = Math.max(nextOffset, this.nextOffset);
+    const seconds = lastModified / 1000;
+    futimesSync(this.handle(), seconds, seconds);
+  }
+
+  /**
+   * Renames the segment's files from their current suffix to `suffix` ('' = the plain segment
+   * names): the indexes first, the .log last, so that the .log's name alone tells which state a
+   * crash left the segment in. Open descriptors follow the rename.
+   */
+  changeSuffix(suffix: string): void {
+    const rename = (path: string): string => {
+      const target = path.slice(0, path.length - this.suffix.length) + suffix;
+      if (existsSync(path)) renameSync(path, target);
+      return target;
+    };
+    this.offsetIndex.path = rename(this.offsetIndex.path);
+    this.timeIndex.path = rename(this.timeIndex.path);
+    this.logPath = rename(this.logPath);
+    this.suffix = suffix;
+  }
+
+  /** Closes the segment and unlinks its files (an aborted cleaner output). */
+  deleteFiles(): void {
+    this.closeQuietly();
+    for (const path of [this.offsetIndex.path, this.timeIndex.path, this.logPath]) rmSync(path, { force: true });
   }
 
   /**
@@ -121,7 +250,12 @@ export class LogSegment {
   static openSealed(dir: string, baseOffset: number, nextBaseOffset: number, indexIntervalBytes: number, now: number, log: LogFn): LogSegment {
     const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, now, 'r');
     seg.sealed = true;
-    seg.size = fstatSync(seg.fd).size;
+    try {
+      seg.size = fstatSync(seg.handle()).size;
+    } catch (err) {
+      seg.closeQuietly();
+      throw err;
+    }
     seg.nextOffset = nextBaseOffset;
     const limit = nextBaseOffset - baseOffset;
     const problem = seg.offsetIndex.load(seg.size, limit) ?? seg.timeIndex.load(limit) ?? seg.checkLastIndexEntry();
@@ -153,7 +287,7 @@ export class LogSegment {
   static openActive(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, log: LogFn, trusted = false): LogSegment {
     const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, now, 'r+');
     try {
-      seg.size = fstatSync(seg.fd).size;
+      seg.size = fstatSync(seg.handle()).size;
       let recover = !trusted;
       if (trusted) {
         const problem = seg.loadTrustedTail();
@@ -167,6 +301,7 @@ export class LogSegment {
       if (recover) seg.recover(MAX_RELATIVE + 1, log);
       seg.offsetIndex.open(false);
       seg.timeIndex.open(false);
+      seg.handle();
     } catch (err) {
       seg.closeQuietly();
       throw err;
@@ -183,7 +318,7 @@ export class LogSegment {
   static openRecovered(dir: string, baseOffset: number, nextBaseOffset: number, indexIntervalBytes: number, now: number, log: LogFn): { segment: LogSegment; truncated: boolean } {
     const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, now, 'r+');
     try {
-      seg.size = fstatSync(seg.fd).size;
+      seg.size = fstatSync(seg.handle()).size;
       // Sealed before the crash, so its indexes were complete: say so if they no longer are.
       const limit = nextBaseOffset - baseOffset;
       const damaged = seg.offsetIndex.load(seg.size, limit) ?? seg.timeIndex.load(limit) ?? seg.checkLastIndexEntry();
@@ -192,6 +327,7 @@ export class LogSegment {
       if (!truncated) seg.nextOffset = nextBaseOffset;
       seg.timeIndex.maybeAppend(seg.maxTimestamp, seg.offsetOfMaxTimestamp - baseOffset);
       seg.timeIndex.writeAll();
+      // Sealed from here on: its descriptor is reopened read-only after the cache closes it.
       seg.sealed = true;
       return { segment: seg, truncated };
     } catch (err) {
@@ -230,7 +366,7 @@ export class LogSegment {
     const why = res.problem ?? invalid;
     if (why !== null) {
       log(`Truncating ${this.logPath} from ${fileSize} to ${res.position} bytes (cut ${fileSize - res.position}): ${why}`);
-      ftruncateSync(this.fd, res.position);
+      truncateFile(this.handle(), res.position);
     }
     this.size = res.position;
     this.offsetIndex.writeAll();
@@ -293,7 +429,7 @@ export class LogSegment {
 
   /** Forgets what a failed trusted load gathered, so recovery starts from nothing. */
   private resetForRecovery(): void {
-    this.size = fstatSync(this.fd).size;
+    this.size = fstatSync(this.handle()).size;
     this.offsetIndex.clear();
     this.timeIndex.clear();
     this.nextOffset = this.baseOffset;
@@ -309,7 +445,7 @@ export class LogSegment {
     if (n === 0) return null;
     const position = this.offsetIndex.positionAt(n - 1);
     const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
-    if (readFully(this.fd, header, 0, BATCH_HEADER_SIZE, position) < BATCH_HEADER_SIZE) return 'last entry points past the data';
+    if (readFully(this.handle(), header, 0, BATCH_HEADER_SIZE, position) < BATCH_HEADER_SIZE) return 'last entry points past the data';
     const expected = this.baseOffset + this.offsetIndex.relativeOffsetAt(n - 1);
     if (header[BatchField.magic] !== CURRENT_MAGIC || lastOffsetAt(header, 0) !== expected) {
       return `last entry does not point at the batch ending at offset ${expected}`;
@@ -339,15 +475,13 @@ export class LogSegment {
    * is cut back so no partial batch remains, and the error is rethrown.
    */
   append(batch: Buffer, lastOffset: number, maxTimestamp: number): void {
+    if (this.torn) throw new Error(`segment ${this.logPath} may end in a partial batch after a failed write`);
     const position = this.size;
+    const fd = this.handle();
     try {
-      writeFully(this.fd, batch, 0, batch.length, position);
+      writeFully(fd, batch, 0, batch.length, position);
     } catch (err) {
-      try {
-        ftruncateSync(this.fd, position);
-      } catch {
-        // The original error is the one worth reporting.
-      }
+      this.cutBack(fd, position);
       throw err;
     }
     this.track(position, batch.length, lastOffset, maxTimestamp);
@@ -355,11 +489,35 @@ export class LogSegment {
   }
 
   /**
+   * Removes what a failed write may have left past `position` (part of a batch), so that no later
+   * append follows a torn batch. When even that fails the segment is marked torn.
+   */
+  private cutBack(fd: number, position: number): void {
+    try {
+      truncateFile(fd, position);
+    } catch {
+      this.torn = true;
+    }
+  }
+
+
+  /**
    * Visits the batches in file positions [from, end) (see BatchVisitor). With `whole` the visitor
    * gets each complete batch in its buffer; otherwise only the 61-byte header is guaranteed to be
    * there.
    */
   scan(from: number, whole: boolean, visit: BatchVisitor, end = this.size): ScanResult {
+    this.handle();
+    this.pins++;
+    try {
+      return this.scanPinned(from, whole, visit, end);
+    } finally {
+      this.pins--;
+      if (this.closed && this.pins === 0) this.releaseDescriptors();
+    }
+  }
+
+  private scanPinned(from: number, whole: boolean, visit: BatchVisitor, end: number): ScanResult {
     let chunk = whole ? Buffer.allocUnsafe(Math.min(RECOVERY_CHUNK, Math.max(end - from, 0))) : scanScratch;
     let chunkPos = 0;
     let chunkLen = 0;
@@ -369,7 +527,7 @@ export class LogSegment {
       if (left < BATCH_HEADER_SIZE) return { position: pos, problem: `${left} trailing bytes cannot hold a batch header`, stopped: false };
       if (pos < chunkPos || pos + BATCH_HEADER_SIZE > chunkPos + chunkLen) {
         if (chunk.length < BATCH_HEADER_SIZE) chunk = Buffer.allocUnsafe(SCAN_CHUNK);
-        chunkLen = readFully(this.fd, chunk, 0, Math.min(chunk.length, left), pos);
+        chunkLen = readFully(this.handle(), chunk, 0, Math.min(chunk.length, left), pos);
         chunkPos = pos;
         if (chunkLen < BATCH_HEADER_SIZE) return { position: pos, problem: 'file is shorter than expected', stopped: false };
       }
@@ -384,9 +542,9 @@ export class LogSegment {
         if (size > chunk.length) {
           buf = Buffer.allocUnsafe(size);
           at = 0;
-          if (readFully(this.fd, buf, 0, size, pos) < size) return { position: pos, problem: 'file is shorter than expected', stopped: false };
+          if (readFully(this.handle(), buf, 0, size, pos) < size) return { position: pos, problem: 'file is shorter than expected', stopped: false };
         } else {
-          chunkLen = readFully(this.fd, chunk, 0, Math.min(chunk.length, left), pos);
+          chunkLen = readFully(this.handle(), chunk, 0, Math.min(chunk.length, left), pos);
           chunkPos = pos;
           at = 0;
           if (chunkLen < size) return { position: pos, problem: 'file is shorter than expected', stopped: false };
@@ -429,28 +587,35 @@ export class LogSegment {
   /** Reads file bytes [position, position + length) into a new buffer (shorter only at EOF). */
   read(position: number, length: number): Buffer<ArrayBuffer> {
     const buf = Buffer.allocUnsafe(length);
-    const n = readFully(this.fd, buf, 0, length, position);
+    const n = readFully(this.handle(), buf, 0, length, position);
     return n === length ? buf : buf.subarray(0, n);
   }
 
   /** The segment stops being the active one: record its final time-index entry, close indexes. */
   seal(): void {
     if (this.sealed) return;
+    this.handle();
     this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
     this.offsetIndex.close();
     this.timeIndex.close();
     this.sealed = true;
+    segmentDescriptors.use(this, this.descriptorCount);
   }
 
   get isSealed(): boolean {
     return this.sealed;
   }
 
+  /** fsyncs the .log (an error is the caller's to handle) and, best effort, the indexes (rebuilt if lost). */
   flush(): void {
     if (!this.dirty) return;
-    fsyncSync(this.fd);
-    this.offsetIndex.flush();
-    this.timeIndex.flush();
+    fsyncFile(this.handle());
+    try {
+      this.offsetIndex.flush();
+      this.timeIndex.flush();
+    } catch {
+      // Indexes are checked and rebuilt from the .log on open.
+    }
     this.dirty = false;
   }
 
@@ -459,14 +624,29 @@ export class LogSegment {
    * for the disk) and reports whether the data is now durable. Call only on a sealed segment:
    * nothing may append while the fsync runs.
    */
-  flushInBackground(done: (durable: boolean) => void): void {
+  flushInBackground(done: (durable: boolean, err?: Error) => void): void {
     if (!this.dirty || this.closed) {
       done(!this.dirty);
       return;
     }
-    fsync(this.fd, (err) => {
-      if (err || this.closed) {
+    let fd: number;
+    try {
+      fd = this.handle();
+    } catch (err) {
+      done(false, err as Error);
+      return;
+    }
+    this.pins++;
+    fsyncFileAsync(fd, (err) => {
+      this.pins--;
+      if (this.closed) {
+        // Closed (deleted, replaced) while the fsync ran: its descriptor waited for it.
+        if (this.pins === 0) this.releaseDescriptors();
         done(false);
+        return;
+      }
+      if (err) {
+        done(false, err);
         return;
       }
       this.dirty = false;
@@ -474,9 +654,18 @@ export class LogSegment {
     });
   }
 
+  /** maxTimestamp of the first batch (max.compaction.lag.ms goes by it), read from the file when not known; -1 when empty. */
+  get firstTimestamp(): number {
+    if (this.firstBatchTimestamp === null) {
+      if (this.size < BATCH_HEADER_SIZE) return -1;
+      this.firstBatchTimestamp = readInt64Number(this.read(0, BATCH_HEADER_SIZE), BatchField.maxTimestamp);
+    }
+    return this.firstBatchTimestamp;
+  }
+
   /** Modification time of the .log file, in epoch milliseconds. */
   get lastModified(): number {
-    return Math.floor(fstatSync(this.fd).mtimeMs);
+    return Math.floor(fstatSync(this.handle()).mtimeMs);
   }
 
   /** What time-based retention goes by: the largest record timestamp, else the file's mtime. */
@@ -492,12 +681,18 @@ export class LogSegment {
   /** Records the final time-index entry of the active segment, fsyncs (when `flush`) and closes every file. */
   close(flush = true): void {
     if (this.closed) return;
-    if (!this.sealed && this.size > 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
-    if (flush) this.flush();
-    this.closed = true;
-    this.offsetIndex.close();
-    this.timeIndex.close();
-    closeSync(this.fd);
+    try {
+      if (!this.sealed && this.size > 0) {
+        this.handle(); // reopens the indexes the cache may have closed, so the final entry reaches the file
+        this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
+      }
+      if (flush) this.flush();
+    } finally {
+      this.closed = true;
+      segmentDescriptors.forget(this);
+      // A background fsync still uses the descriptor: it is closed when that finishes.
+      if (this.pins === 0) this.releaseDescriptors();
+    }
   }
 
   private closeQuietly(): void {

@@ -10,9 +10,9 @@
 // starting from -1, so batches without timestamps never enter) and offsets never decrease. An
 // entry (t, o) promises that every record before the batch holding o has a timestamp below t.
 // Timestamps are held as JS numbers: milliseconds stay far below 2^53.
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readInt64Number, writeInt64Number } from '../protocol/records/batch.js';
-import { writeFully } from './file-io.js';
+import { closeFile, fsyncFile, openFile, truncateFile, writeFully } from './file-io.js';
 
 export const TIME_INDEX_ENTRY_SIZE = 12;
 
@@ -23,11 +23,19 @@ export class TimeIndex {
   private offsets = new Int32Array(32);
   private count = 0;
   private fd: number | null = null;
+  /** A write of an entry failed: the file holds fewer entries than memory. */
+  private lagging = false;
 
-  constructor(readonly path: string) {}
+  /** Renamed with its segment while the cleaner swaps segments (`.cleaned` → `.swap` → plain). */
+  constructor(public path: string) {}
 
   get entries(): number {
     return this.count;
+  }
+
+  /** Whether the file is open for appending entries (only while its segment is active and in use). */
+  get isOpen(): boolean {
+    return this.fd !== null;
   }
 
   get sizeInBytes(): number {
@@ -82,7 +90,7 @@ export class TimeIndex {
 
   open(fresh: boolean): void {
     if (this.fd !== null) return;
-    this.fd = openSync(this.path, fresh || !existsSync(this.path) ? 'w+' : 'r+');
+    this.fd = openFile(this.path, fresh || !existsSync(this.path) ? 'w+' : 'r+');
     if (fresh) this.count = 0;
   }
 
@@ -94,7 +102,14 @@ export class TimeIndex {
     if (this.fd !== null) {
       writeInt64Number(entryScratch, timestamp, 0);
       entryScratch.writeInt32BE(relativeOffset, 8);
-      writeFully(this.fd, entryScratch, 0, TIME_INDEX_ENTRY_SIZE, n * TIME_INDEX_ENTRY_SIZE);
+      try {
+        writeFully(this.fd, entryScratch, 0, TIME_INDEX_ENTRY_SIZE, n * TIME_INDEX_ENTRY_SIZE);
+      } catch {
+        // The entry stays in memory. The file now lags it, which the next open detects and
+        // repairs (the index is rebuilt from the .log), so a failing index write never fails
+        // the append whose batch is already written; close() tries to catch the file up.
+        this.lagging = true;
+      }
     }
   }
 
@@ -104,12 +119,13 @@ export class TimeIndex {
       writeInt64Number(bytes, this.timestamps[i]!, i * TIME_INDEX_ENTRY_SIZE);
       bytes.writeInt32BE(this.offsets[i]!, i * TIME_INDEX_ENTRY_SIZE + 8);
     }
-    const fd = this.fd ?? openSync(this.path, 'w');
+    const fd = this.fd ?? openFile(this.path, 'w');
     try {
-      ftruncateSync(fd, 0);
+      truncateFile(fd, 0);
       writeFully(fd, bytes, 0, bytes.length, 0);
+      this.lagging = false;
     } finally {
-      if (this.fd === null) closeSync(fd);
+      if (this.fd === null) closeFile(fd);
     }
   }
 
@@ -138,18 +154,20 @@ export class TimeIndex {
   }
 
   flush(): void {
-    if (this.fd !== null) fsyncSync(this.fd);
+    if (this.fd !== null) fsyncFile(this.fd);
   }
 
-  /** Closes the file, trimmed to exactly its entries (a no-op unless something grew it behind our back). */
+  /** Closes the file, trimmed to exactly its entries (rewritten if an entry's write failed); never throws for the file's sake. */
   close(): void {
-    if (this.fd !== null) {
-      try {
-        ftruncateSync(this.fd, this.sizeInBytes);
-      } finally {
-        closeSync(this.fd);
-        this.fd = null;
-      }
+    if (this.fd === null) return;
+    try {
+      if (this.lagging) this.writeAll();
+      else truncateFile(this.fd, this.sizeInBytes);
+    } catch {
+      // Left for the next open to detect and rebuild.
+    } finally {
+      closeFile(this.fd);
+      this.fd = null;
     }
   }
 }
