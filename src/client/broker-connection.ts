@@ -2,7 +2,8 @@
 // On open it negotiates versions with ApiVersions (and authenticates when SASL is configured);
 // afterwards `request` picks the highest version both sides support for each API. Requests are
 // pipelined: each is written at once and the broker answers in order, so a FIFO of pending calls
-// pairs responses with requests (the correlation id is checked, never searched for).
+// pairs responses with requests (the correlation id is checked, never searched for). A request
+// the broker never answers (Produce with acks=0) goes through `sendOneWay` and stays out of it.
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { decodeMessage, encodeMessage, isFlexible } from '../protocol/codec.js';
@@ -72,6 +73,8 @@ const CLIENT_SOFTWARE = { clientSoftwareName: 'ktool', clientSoftwareVersion: '4
 
 export class BrokerConnection {
   private readonly pending: Pending[] = [];
+  /** One-way requests not yet written out (they fail with the connection). */
+  private readonly oneWay = new Set<{ resolve(): void; reject(err: Error): void }>();
   private readonly frames = new FrameReader(MAX_RESPONSE_BYTES);
   private nextCorrelationId = 1;
   private failure: Error | undefined;
@@ -136,23 +139,59 @@ export class BrokerConnection {
   send<Res>(api: ApiSchema, version: number, body: object, timeoutMs = this.opts.requestTimeoutMs): Promise<Res> {
     if (this.failure) return Promise.reject(this.failure);
     const correlationId = this.nextCorrelationId++;
-    const w = new Writer();
-    const flexible = isFlexible(api.request, version);
-    writeRequestHeader(w, { apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.opts.clientId }, flexible);
-    encodeMessage(api.request, version, body, w);
-    const size = Buffer.allocUnsafe(4);
-    size.writeInt32BE(w.length);
+    const frame = this.frame(api, version, body, correlationId);
     return new Promise<Res>((resolve, reject) => {
       const timer = setTimeout(() => {
         // Responses arrive in order, so a lost one poisons the connection: close it, as Kafka does.
         this.fail(new NetworkError(`Timed out waiting for a response to ${api.name} from ${this.describe()} after ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.push({ correlationId, api, version, resolve: resolve as (v: unknown) => void, reject, timer });
-      this.socket.cork();
-      this.socket.write(size);
-      for (const chunk of w.finish()) this.socket.write(chunk);
-      process.nextTick(() => this.socket.uncork());
+      this.write(frame);
     });
+  }
+
+  /**
+   * Sends a request the broker does not answer (Produce with acks=0). Nothing joins the queue
+   * of pending responses, so later responses still pair with their requests. Resolves once the
+   * bytes are handed to the operating system; rejects if the connection fails first.
+   */
+  sendOneWay(api: ApiSchema, version: number, body: object): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const frame = this.frame(api, version, body, this.nextCorrelationId++);
+    return new Promise<void>((resolve, reject) => {
+      const entry = { resolve, reject };
+      this.oneWay.add(entry);
+      this.write(frame, (err) => {
+        this.oneWay.delete(entry);
+        if (err) reject(this.failure ?? new NetworkError(`${this.describe()}: ${err.message}`, { cause: err }));
+        else resolve();
+      });
+    });
+  }
+
+  /** The correlation id of the request sent last (for log lines that name it). */
+  get lastCorrelationId(): number {
+    return this.nextCorrelationId - 1;
+  }
+
+  /** The size-prefixed request: header and body, as chunks (record batches are not copied). */
+  private frame(api: ApiSchema, version: number, body: object, correlationId: number): Buffer[] {
+    const w = new Writer();
+    const flexible = isFlexible(api.request, version);
+    writeRequestHeader(w, { apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.opts.clientId }, flexible);
+    encodeMessage(api.request, version, body, w);
+    const size = Buffer.allocUnsafe(4);
+    size.writeInt32BE(w.length);
+    return [size, ...w.finish()];
+  }
+
+  /** Writes a frame; requests written in the same tick leave in one batch of syscalls. */
+  private write(chunks: Buffer[], done?: (err?: Error | null) => void): void {
+    this.socket.cork();
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) this.socket.write(chunks[i]!);
+    this.socket.write(chunks[last]!, done);
+    process.nextTick(() => this.socket.uncork());
   }
 
   close(): void {
@@ -205,6 +244,8 @@ export class BrokerConnection {
       clearTimeout(call.timer);
       call.reject(err);
     }
+    for (const entry of this.oneWay) entry.reject(err);
+    this.oneWay.clear();
     this.socket.destroy();
   }
 

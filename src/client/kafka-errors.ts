@@ -2,7 +2,7 @@
 // itself lives in src/protocol/error-codes.ts).
 import { kafkaErrorInfo } from '../protocol/error-codes.js';
 
-export { ErrorCode, javaClassForErrorName, kafkaErrorInfo } from '../protocol/error-codes.js';
+export { ErrorCode, kafkaErrorInfo } from '../protocol/error-codes.js';
 
 /** A non-zero error code from a response, with the broker's message when it sent one. */
 export class KafkaProtocolError extends Error {

@@ -2,7 +2,12 @@
 // `[<headers><headers.delimiter>][<key><key.separator>]<value>`, headers as
 // `k1:v1,k2:v2`. Configured from reader properties (`--property`, `--reader-config`); every
 // separator is a literal string except headers.separator, which Kafka compiles as a regex.
+//
+// Lines are parsed as bytes: UTF-8 is self-synchronising, so searching for a separator's bytes
+// finds exactly where Java's String.indexOf would split, and key and value stay views into the
+// input line. Only the headers section (where the separator is a regex) is decoded to text.
 import { KtoolError } from '../errors.js';
+import type { RecordHeader } from '../protocol/records/records.js';
 
 export interface LineReaderConfig {
   parseKey: boolean;
@@ -13,6 +18,18 @@ export interface LineReaderConfig {
   headersKeySeparator: string;
   ignoreError: boolean;
   nullMarker?: string;
+  /** The separators and the null marker as UTF-8 bytes, for parseLineBytes. */
+  keySeparatorBytes: Buffer;
+  headersDelimiterBytes: Buffer;
+  nullMarkerBytes?: Buffer;
+}
+
+/** One line as a record: key and value are views into the line. */
+export interface LineRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  /** Shared and empty when the line has no headers: treat as read-only. */
+  headers: RecordHeader[];
 }
 
 export interface ParsedLine {
@@ -56,6 +73,9 @@ export function lineReaderConfig(props: ReadonlyMap<string, string>): LineReader
     headersKeySeparator,
     ignoreError: isTrue(props.get('ignore.error')),
     nullMarker,
+    keySeparatorBytes: Buffer.from(keySeparator, 'utf8'),
+    headersDelimiterBytes: Buffer.from(headersDelimiter, 'utf8'),
+    nullMarkerBytes: nullMarker === undefined ? undefined : Buffer.from(nullMarker, 'utf8'),
   };
 }
 
@@ -76,43 +96,65 @@ function javaSplit(text: string, re: RegExp): string[] {
   return parts;
 }
 
-/** Parses one line (without its terminator); `lineNumber` counts from 1 for error messages. */
-export function parseLine(line: string, lineNumber: number, cfg: LineReaderConfig): ParsedLine {
-  const section = (enabled: boolean, from: number, marker: string, what: string): string | null => {
-    if (!enabled) return null;
-    const at = line.indexOf(marker, from);
-    if (at < 0) {
-      if (cfg.ignoreError) return null;
-      throw readerError(`No ${what} found on line number ${lineNumber}: '${line}'`);
-    }
-    return line.slice(from, at);
-  };
-  const headersText = section(cfg.parseHeaders, 0, cfg.headersDelimiter, 'headers delimiter');
-  const headersEnd = headersText === null ? 0 : headersText.length + cfg.headersDelimiter.length;
-  const key = section(cfg.parseKey, headersEnd, cfg.keySeparator, 'key separator');
-  const keyEnd = key === null ? 0 : key.length + cfg.keySeparator.length;
-  const value = line.slice(headersEnd + keyEnd);
+const NO_HEADERS: RecordHeader[] = [];
 
-  const headers: ParsedLine['headers'] = [];
-  if (headersText !== null && headersText !== cfg.nullMarker) {
-    for (const pair of javaSplit(headersText, cfg.headersSeparator)) {
-      const at = pair.indexOf(cfg.headersKeySeparator);
-      if (at < 0) {
-        if (!cfg.ignoreError) throw readerError(`No header key separator found in pair '${pair}' on line number ${lineNumber}`);
-        headers.push([pair, null]);
-        continue;
-      }
-      const headerKey = pair.slice(0, at);
-      if (cfg.nullMarker !== undefined && headerKey === cfg.nullMarker) {
-        throw readerError(`Header keys should not be equal to the null marker '${cfg.nullMarker}' as they can't be null`);
-      }
-      const headerValue = pair.slice(at + cfg.headersKeySeparator.length);
-      headers.push([headerKey, headerValue === cfg.nullMarker ? null : headerValue]);
-    }
+const isNullMarker = (bytes: Buffer, cfg: LineReaderConfig): boolean =>
+  cfg.nullMarkerBytes !== undefined && bytes.length === cfg.nullMarkerBytes.length && bytes.equals(cfg.nullMarkerBytes);
+
+/** The bytes from `from` up to `marker`; null when the section is off, or missing under ignore.error. */
+function section(line: Buffer, lineNumber: number, cfg: LineReaderConfig, from: number, marker: Buffer, what: string): Buffer | null {
+  const at = line.indexOf(marker, from);
+  if (at < 0) {
+    if (cfg.ignoreError) return null;
+    throw readerError(`No ${what} found on line number ${lineNumber}: '${line.toString('utf8')}'`);
   }
+  return line.subarray(from, at);
+}
+
+/** `k1:v1,k2:v2` (separators per the config) as record headers. */
+function parseHeaders(text: string, lineNumber: number, cfg: LineReaderConfig): RecordHeader[] {
+  const headers: RecordHeader[] = [];
+  for (const pair of javaSplit(text, cfg.headersSeparator)) {
+    const at = pair.indexOf(cfg.headersKeySeparator);
+    if (at < 0) {
+      if (!cfg.ignoreError) throw readerError(`No header key separator found in pair '${pair}' on line number ${lineNumber}`);
+      headers.push({ key: pair, value: null });
+      continue;
+    }
+    const key = pair.slice(0, at);
+    if (cfg.nullMarker !== undefined && key === cfg.nullMarker) {
+      throw readerError(`Header keys should not be equal to the null marker '${cfg.nullMarker}' as they can't be null`);
+    }
+    const value = pair.slice(at + cfg.headersKeySeparator.length);
+    headers.push({ key, value: value === cfg.nullMarker ? null : Buffer.from(value, 'utf8') });
+  }
+  return headers;
+}
+
+/**
+ * Parses one line (its bytes, without the terminator; valid UTF-8 as text-lines.ts delivers it).
+ * `lineNumber` counts from 1 for error messages.
+ */
+export function parseLineBytes(line: Buffer, lineNumber: number, cfg: LineReaderConfig): LineRecord {
+  if (!cfg.parseHeaders && !cfg.parseKey) {
+    return { key: null, value: isNullMarker(line, cfg) ? null : line, headers: NO_HEADERS };
+  }
+  const headersBytes = cfg.parseHeaders ? section(line, lineNumber, cfg, 0, cfg.headersDelimiterBytes, 'headers delimiter') : null;
+  const headersEnd = headersBytes === null ? 0 : headersBytes.length + cfg.headersDelimiterBytes.length;
+  const key = cfg.parseKey ? section(line, lineNumber, cfg, headersEnd, cfg.keySeparatorBytes, 'key separator') : null;
+  const keyEnd = key === null ? 0 : key.length + cfg.keySeparatorBytes.length;
+  const value = line.subarray(headersEnd + keyEnd);
+  const headers = headersBytes === null || isNullMarker(headersBytes, cfg) ? NO_HEADERS : parseHeaders(headersBytes.toString('utf8'), lineNumber, cfg);
   return {
-    key: key === null || key === cfg.nullMarker ? null : key,
-    value: value === cfg.nullMarker ? null : value,
+    key: key === null || isNullMarker(key, cfg) ? null : key,
+    value: isNullMarker(value, cfg) ? null : value,
     headers,
   };
+}
+
+/** parseLineBytes on text, with text results. */
+export function parseLine(line: string, lineNumber: number, cfg: LineReaderConfig): ParsedLine {
+  const r = parseLineBytes(Buffer.from(line, 'utf8'), lineNumber, cfg);
+  const text = (b: Buffer | null): string | null => (b === null ? null : b.toString('utf8'));
+  return { key: text(r.key), value: text(r.value), headers: r.headers.map((h) => [h.key, text(h.value)]) };
 }

@@ -1,22 +1,24 @@
 // kafka-console-producer: reads lines from stdin and produces one record per line. Producer
 // settings merge as Kafka's ConsoleProducer does (file < --producer-property < explicit flags,
 // with flag defaults applied only where the key is still unset); compression is always forced.
-import kafkajs, { type Message } from 'kafkajs';
+// Records go through the wire producer: stdin is split into lines a chunk at a time, each line is
+// parsed as bytes and queued without awaiting it, and reading pauses only when buffer.memory is
+// full. Failed sends are logged as Java's ErrorLoggingCallback logs them (exit status stays 0);
+// with --sync each record is flushed and awaited, and a failure ends the tool with status 1.
 import type { Properties } from '../config/properties.js';
 import { parseKeyValueList } from '../config/properties.js';
 import { CancelledError, KtoolError, UsageError } from '../errors.js';
-import { BatchingProducer, javaClassOfKafkajsError, rootCause } from '../client/batching-producer.js';
+import { createLogger, formatLogLine } from '../log.js';
 import { bootstrapProblem, connectionSettings } from '../client/client-config.js';
-import { KAFKAJS_COMPRESSION, createKafka } from '../client/kafkajs-factory.js';
-import { lineReaderConfig, parseLine, type ParsedLine } from '../client/line-reader.js';
-import { readLineBatches } from '../client/text-lines.js';
-import { CODEC_NAMES, type CompressionCodec } from '../protocol/records/compression.js';
+import { lineReaderConfig, parseLineBytes } from '../client/line-reader.js';
+import { producerConfig } from '../client/producer-config.js';
+import { readLines } from '../client/text-lines.js';
+import { KafkaWireClient } from '../client/wire-client.js';
+import { WireProducer, type ProducerRecord, type RecordMetadata, type SendCallback } from '../client/wire-producer.js';
 import { HELP_OPTION, VERSION_OPTION, parseOrHelp, type Command } from './shared/command.js';
-import { loadClientProperties, mergeProperties } from './shared/client-setup.js';
+import { javaClassOf, loadClientProperties, mergeProperties, messageOf } from './shared/client-setup.js';
 import type { CliIO, Signal } from './shared/io.js';
 import { requireOption, type OptionSpec, type ParsedArgs } from './shared/options.js';
-
-const { Partitioners } = kafkajs;
 
 export interface ConsoleProducerOptions {
   topic: string;
@@ -109,41 +111,33 @@ export function consoleProducerOptions(args: ParsedArgs, files: (path: string | 
   };
 }
 
-const configError = (key: string, value: string, allowed: string): KtoolError =>
-  new KtoolError('INVALID_CONFIG', `Invalid value ${value} for configuration ${key}: String must be one of: ${allowed}`);
+const ERROR_LOGGER = 'org.apache.kafka.clients.producer.internals.ErrorLoggingCallback';
 
-/** acks as kafkajs takes it. */
-export function parseAcks(value: string): number {
-  const v = value.trim().toLowerCase();
-  if (v === 'all' || v === '-1') return -1;
-  if (v === '0' || v === '1') return Number(v);
-  throw configError('acks', value, 'all, -1, 0, 1');
+const describeSize = (size: number): string => (size < 0 ? 'null' : `${size} bytes`);
+
+/** The class Kafka's tool would print for a failure: reader and config errors are KafkaExceptions. */
+function javaClassFor(err: unknown): string {
+  if (err instanceof KtoolError && !('javaClass' in err)) return 'org.apache.kafka.common.KafkaException';
+  return javaClassOf(err);
 }
 
-export function parseCompression(value: string): CompressionCodec {
-  const v = value.trim().toLowerCase();
-  if (!(CODEC_NAMES as readonly string[]).includes(v)) throw configError('compression.type', value, CODEC_NAMES.join(', '));
-  return v as CompressionCodec;
+/** Java's ErrorLoggingCallback: one ERROR line per failed record, naming the key and value sizes. */
+function errorLogger(topic: string, stderr: CliIO['stderr']): SendCallback {
+  return (error: Error | null, metadata: RecordMetadata): void => {
+    if (error === null) return;
+    const what = `Error when sending message to topic ${topic} with key: ${describeSize(metadata.serializedKeySize)}, value: ${describeSize(metadata.serializedValueSize)} with error:`;
+    stderr.write(`${formatLogLine('ERROR', what, ERROR_LOGGER)}${javaClassFor(error)}: ${error.message}\n`);
+  };
 }
 
-function intConfig(props: Properties, key: string, fallback: number): number {
-  const raw = props.get(key);
-  if (raw === undefined) return fallback;
-  const n = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isInteger(n)) throw new KtoolError('INVALID_CONFIG', `Invalid value ${raw} for configuration ${key}: Not a number of type INT`);
-  return n;
-}
-
-/** A parsed line as a kafkajs message (Buffers, so sizes are exact bytes). */
-export function toMessage(line: ParsedLine): Message {
-  const message: Message = { key: line.key === null ? null : Buffer.from(line.key), value: line.value === null ? null : Buffer.from(line.value) };
-  if (line.headers.length > 0) {
-    // kafkajs groups repeated keys into arrays; values stay in order per key.
-    const headers: Record<string, Array<Buffer | null>> = {};
-    for (const [k, v] of line.headers) (headers[k] ??= []).push(v === null ? null : Buffer.from(v));
-    message.headers = Object.fromEntries(Object.entries(headers).map(([k, vs]) => [k, vs.length === 1 ? vs[0] : vs])) as Message['headers'];
-  }
-  return message;
+/** `--sync`: sends one record, flushes it and waits; a failure throws. */
+async function sendSync(producer: WireProducer, record: ProducerRecord): Promise<void> {
+  let failure: Error | null = null;
+  producer.send(record, (error) => {
+    failure = error;
+  });
+  await producer.flush();
+  if (failure !== null) throw failure;
 }
 
 async function run(argv: readonly string[], io: CliIO): Promise<void> {
@@ -153,29 +147,15 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
   if (!KNOWN_READERS.has(opts.lineReader)) {
     throw new KtoolError('UNKNOWN_READER', `java.lang.ClassNotFoundException: ${opts.lineReader} (ktool has only the built-in line reader)`);
   }
-  const props = opts.producerProps;
   const reader = lineReaderConfig(opts.readerProps);
-  const acks = parseAcks(props.get('acks')!);
-  const compression = parseCompression(props.get('compression.type')!);
-  const settings = connectionSettings(opts.bootstrapServer, props, io.env, 'console-producer');
-  const kafka = createKafka(settings, { stderr: io.stderr, retries: intConfig(props, 'retries', 3) });
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner, // Java-compatible murmur2 for keys
-    allowAutoTopicCreation: true,
-    metadataMaxAge: intConfig(props, 'metadata.max.age.ms', 300000),
-    idempotent: props.get('enable.idempotence')?.trim().toLowerCase() === 'true',
-  });
-  const sender = new BatchingProducer(producer, {
-    topic: opts.topic,
-    acks,
-    compression: KAFKAJS_COMPRESSION[compression],
-    lingerMs: intConfig(props, 'linger.ms', 1000),
-    ackTimeoutMs: settings.requestTimeoutMs,
-    maxBatchBytes: Math.floor(intConfig(props, 'max.request.size', 1048576) * 0.85),
-    maxBatchRecords: 500,
-    maxInFlight: 8,
-    stderr: io.stderr,
-  });
+  const config = producerConfig(opts.producerProps);
+  const settings = connectionSettings(opts.bootstrapServer, opts.producerProps, io.env, 'console-producer');
+  const logger = createLogger('org.apache.kafka.clients.NetworkClient', io.stderr, 'WARN');
+  const logPrefix = `[Producer clientId=${settings.clientId}] `;
+  const client = new KafkaWireClient(settings, { logger, logPrefix });
+  const producer = new WireProducer(client, config, { logger, logPrefix });
+  const onResult = errorLogger(opts.topic, io.stderr);
+  const topic = opts.topic;
 
   let interrupted: Signal | undefined;
   const onSignal = (signal: Signal) => () => {
@@ -185,32 +165,37 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
   const unsubscribe = [io.onSignal('SIGINT', onSignal('SIGINT')), io.onSignal('SIGTERM', onSignal('SIGTERM'))];
   const prompt = io.stdinIsTTY && io.stdoutIsTTY;
   try {
-    await producer.connect();
     let lineNumber = 0;
     if (prompt) io.stdout.write('>');
     try {
-      for await (const lines of readLineBatches(io.stdin)) {
+      for await (const lines of readLines(io.stdin)) {
+        // The send time, read once per group of lines (they are parsed within a millisecond or so).
+        const timestamp = Date.now();
         for (const line of lines) {
-          const message = toMessage(parseLine(line, ++lineNumber, reader));
-          if (opts.sync) await sender.sendNow(message);
-          else await sender.add(message);
+          const { key, value, headers } = parseLineBytes(line, ++lineNumber, reader);
+          const record: ProducerRecord = { topic, key, value, headers, timestamp };
+          if (opts.sync) await sendSync(producer, record);
+          else producer.send(record, onResult);
           if (prompt) io.stdout.write('>');
         }
+        // Back-pressure (buffer.memory, or a backlog the network has yet to take); otherwise
+        // still let responses in between groups so requests keep flowing.
+        if (!producer.hasRoom || producer.backlogged) await producer.waitForRoom();
+        else if (producer.inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (err) {
       if (!interrupted) throw err;
     }
-    await sender.drain();
+    await producer.flush();
   } catch (err) {
-    await sender.drain().catch(() => {});
-    // Kafka prints the exception and its stack trace, then exits 1.
-    const cause = err instanceof KtoolError ? err : rootCause(err);
-    const javaClass = err instanceof KtoolError ? 'org.apache.kafka.common.KafkaException' : javaClassOfKafkajsError(err);
-    io.stderr.write(`${javaClass}: ${cause.message}\n`);
-    throw new KtoolError('PRODUCER_FAILED', cause.message, { reported: true, cause: err });
+    await producer.flush().catch(() => {});
+    // Kafka prints the exception, then exits 1.
+    io.stderr.write(`${javaClassFor(err)}: ${messageOf(err)}\n`);
+    throw new KtoolError('PRODUCER_FAILED', messageOf(err), { reported: true, cause: err });
   } finally {
     for (const off of unsubscribe) off();
-    await producer.disconnect().catch(() => {});
+    await producer.close().catch(() => {});
+    client.close();
   }
   if (interrupted) throw new CancelledError(interrupted);
 }

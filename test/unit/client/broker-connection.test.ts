@@ -1,7 +1,7 @@
 // The wire client's connection against a scripted fake broker: KIP-511 ApiVersions fallback,
 // highest-common version choice, pipelined requests answered in order, and request timeouts.
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FrameReader } from '../../../src/protocol/frame-reader.js';
 import { BrokerConnection, NetworkError } from '../../../src/client/broker-connection.js';
 import { decodeMessage, encodeMessage, isFlexible } from '../../../src/protocol/codec.js';
@@ -14,7 +14,7 @@ import { Writer } from '../../../src/protocol/writer.js';
 interface Received { apiKey: number; apiVersion: number; body: unknown }
 
 /** A fake broker advertising ApiVersions up to `apiVersionsMax` and Metadata 1..`metadataMax`. */
-function fakeBroker(opts: { apiVersionsMax: number; metadataMax: number; silent?: boolean }): Promise<{ server: Server; port: number; received: Received[] }> {
+function fakeBroker(opts: { apiVersionsMax: number; metadataMax: number; silent?: boolean; unanswered?: (topic: string) => boolean }): Promise<{ server: Server; port: number; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((socket: Socket) => {
     const frames = new FrameReader(1 << 20);
@@ -32,6 +32,7 @@ function fakeBroker(opts: { apiVersionsMax: number; metadataMax: number; silent?
         const body = decodeMessage(api.request, h.apiVersion, r);
         received.push({ apiKey: h.apiKey, apiVersion: h.apiVersion, body });
         if (opts.silent && api === Metadata) continue;
+        if (opts.unanswered && api === Metadata && opts.unanswered((body as { topics: Array<{ name: string }> }).topics[0]?.name ?? '')) continue;
         if (api === ApiVersions) {
           reply(socket, api, h.apiVersion, h.correlationId, { errorCode: 0, apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: opts.apiVersionsMax }, { apiKey: 3, minVersion: 1, maxVersion: opts.metadataMax }] });
         } else {
@@ -88,6 +89,25 @@ describe('BrokerConnection', () => {
     const conn = await BrokerConnection.open({ host: '127.0.0.1', port: fake.port, nodeId: -1 }, { ...OPTS, requestTimeoutMs: 100 });
     await expect(conn.request(Metadata, { topics: [], allowAutoTopicCreation: false })).rejects.toThrow(NetworkError);
     expect(conn.isOpen).toBe(false);
+  });
+
+  it('sends one-way requests (acks=0) that the broker never answers, without disturbing the pairing', async () => {
+    const fake = await fakeBroker({ apiVersionsMax: 4, metadataMax: 12, unanswered: (name) => name.startsWith('oneway') });
+    servers.push(fake.server);
+    const conn = await BrokerConnection.open({ host: '127.0.0.1', port: fake.port, nodeId: -1 }, { ...OPTS, requestTimeoutMs: 1000 });
+    const body = (name: string) => ({ topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    const v = conn.version(Metadata);
+    const first = conn.send<MetadataResponse>(Metadata, v, body('a'));
+    const written = conn.sendOneWay(Metadata, v, body('oneway-1'));
+    const second = conn.send<MetadataResponse>(Metadata, v, body('b'));
+    expect(conn.lastCorrelationId).toBe(4); // ApiVersions took 1
+    await written;
+    const [a, b] = await Promise.all([first, second]);
+    expect([a.topics[0]!.name, b.topics[0]!.name]).toEqual(['a', 'b']);
+    await vi.waitFor(() => expect(fake.received.filter((r) => r.apiKey === 3)).toHaveLength(3));
+    expect(conn.isOpen).toBe(true);
+    conn.close();
+    await expect(conn.sendOneWay(Metadata, v, body('oneway-2'))).rejects.toThrow(NetworkError);
   });
 
   it('reports a refused connection as a NetworkError', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineReaderConfig, parseLine, type ParsedLine } from '../../../src/client/line-reader.js';
+import { lineReaderConfig, parseLine, parseLineBytes, type ParsedLine } from '../../../src/client/line-reader.js';
 
 const cfg = (props: Record<string, string> = {}) => lineReaderConfig(new Map(Object.entries(props)));
 const rec = (key: string | null, value: string | null, headers: ParsedLine['headers'] = []): ParsedLine => ({ key, value, headers });
@@ -43,5 +43,34 @@ describe('parseLine (LineMessageReader)', () => {
     [{ 'null.marker': '\t' }, 'null.marker and key.separator may not be equal'],
   ])('validates separators at start-up: %j', (props, message) => {
     expect(() => cfg(props)).toThrow(message);
+  });
+});
+
+describe('parseLineBytes', () => {
+  it('returns the value as a view of the line when nothing is parsed', () => {
+    const line = Buffer.from('héllo\tworld');
+    const r = parseLineBytes(line, 1, cfg());
+    expect(r.key).toBeNull();
+    expect(r.value).toBe(line);
+    expect(r.headers).toEqual([]);
+  });
+
+  it('splits key and value at the separator bytes, even multi-byte ones', () => {
+    const line = Buffer.from('ключ→значение→ещё');
+    const r = parseLineBytes(line, 1, cfg({ 'parse.key': 'true', 'key.separator': '→' }));
+    expect(r.key!.toString()).toBe('ключ');
+    expect(r.value!.toString()).toBe('значение→ещё');
+    expect(r.value!.buffer).toBe(line.buffer);
+  });
+
+  it('turns the null marker into null keys, values and header values', () => {
+    const r = parseLineBytes(Buffer.from('a:ø,b:1\tø\tø'), 1, cfg({ 'parse.key': 'true', 'parse.headers': 'true', 'null.marker': 'ø' }));
+    expect(r.key).toBeNull();
+    expect(r.value).toBeNull();
+    expect(r.headers).toEqual([{ key: 'a', value: null }, { key: 'b', value: Buffer.from('1') }]);
+  });
+
+  it('names the line in errors as text', () => {
+    expect(() => parseLineBytes(Buffer.from('ünkeyed'), 7, cfg({ 'parse.key': 'true' }))).toThrow("No key separator found on line number 7: 'ünkeyed'");
   });
 });

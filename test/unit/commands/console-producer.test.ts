@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { parseArgs } from '../../../src/commands/shared/options.js';
-import { consoleProducerCommand, consoleProducerOptions, parseAcks, parseCompression, toMessage } from '../../../src/commands/console-producer.js';
+import { consoleProducerCommand, consoleProducerOptions } from '../../../src/commands/console-producer.js';
+import { parseAcks, parseCompression } from '../../../src/client/producer-config.js';
 
 const files = (contents: Record<string, Record<string, string>>) => (path: string | undefined) =>
   new Map(Object.entries(path === undefined ? {} : contents[path] ?? {}));
@@ -64,14 +65,5 @@ describe('producer config values', () => {
   it('validates compression codecs', () => {
     expect(parseCompression('LZ4')).toBe('lz4');
     expect(() => parseCompression('brotli')).toThrow('Invalid value brotli for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd');
-  });
-});
-
-describe('toMessage', () => {
-  it('keeps nulls, bytes and repeated headers in order', () => {
-    const m = toMessage({ key: null, value: 'héllo', headers: [['a', '1'], ['b', null], ['a', '2']] });
-    expect(m.key).toBeNull();
-    expect(m.value).toEqual(Buffer.from('héllo'));
-    expect(m.headers).toEqual({ a: [Buffer.from('1'), Buffer.from('2')], b: null });
   });
 });
