@@ -5,36 +5,40 @@
 import { basename } from 'node:path';
 import { Command as Commander, CommanderError } from 'commander';
 import { CancelledError, KtoolError, UsageError } from './errors.js';
-import { consoleConsumerCommand } from './commands/console-consumer.js';
-import { consoleProducerCommand } from './commands/console-producer.js';
-import { consumerGroupsCommand } from './commands/consumer-groups.js';
-import { dumpLogCommand } from './commands/dump-log.js';
-import { serverStartCommand } from './commands/server-start.js';
-import { serverStopCommand } from './commands/server-stop.js';
 import { KAFKA_VERSION, type Command } from './commands/shared/command.js';
 import { defaultIO, type CliIO } from './commands/shared/io.js';
 import { formatHelp } from './commands/shared/options.js';
-import { topicsCommand } from './commands/topics.js';
+
+export interface CommandEntry {
+  /** ktool's subcommand name, e.g. `topics`. */
+  readonly name: string;
+  /** The Kafka script it replaces, without extension, e.g. `kafka-topics`. */
+  readonly script: string;
+  /** One line for `ktool --help`. */
+  readonly summary: string;
+  /** Commands load on use: a `topics --list` never pays for the broker's modules. */
+  load(): Promise<Command>;
+}
 
 /** Only commands that work are listed. */
-export const COMMANDS: readonly Command[] = [
-  topicsCommand,
-  consoleProducerCommand,
-  consoleConsumerCommand,
-  consumerGroupsCommand,
-  serverStartCommand,
-  serverStopCommand,
-  dumpLogCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'topics', script: 'kafka-topics', summary: 'Create, delete, describe, or change a topic', load: async () => (await import('./commands/topics.js')).topicsCommand },
+  { name: 'console-producer', script: 'kafka-console-producer', summary: 'Read lines from standard input and publish them to a topic', load: async () => (await import('./commands/console-producer.js')).consoleProducerCommand },
+  { name: 'console-consumer', script: 'kafka-console-consumer', summary: 'Read records from a topic and write them to standard output', load: async () => (await import('./commands/console-consumer.js')).consoleConsumerCommand },
+  { name: 'consumer-groups', script: 'kafka-consumer-groups', summary: 'List, describe and delete consumer groups; reset or delete their committed offsets', load: async () => (await import('./commands/consumer-groups.js')).consumerGroupsCommand },
+  { name: 'server-start', script: 'kafka-server-start', summary: 'Start the bundled Kafka broker ([-daemon] [server.properties] [--override k=v]...)', load: async () => (await import('./commands/server-start.js')).serverStartCommand },
+  { name: 'server-stop', script: 'kafka-server-stop', summary: 'Stop the running ktool brokers', load: async () => (await import('./commands/server-stop.js')).serverStopCommand },
+  { name: 'dump-log', script: 'kafka-dump-log', summary: 'Print the contents of log segments and their indexes', load: async () => (await import('./commands/dump-log.js')).dumpLogCommand },
 ];
 
 /** `topics`, `kafka-topics`, `kafka-topics.sh`, `kafka-topics.bat` (any case for the extension). */
-export function findCommand(name: string): Command | undefined {
+export function findCommand(name: string): CommandEntry | undefined {
   const bare = name.replace(/\.(sh|bat|cmd)$/i, '');
   return COMMANDS.find((c) => c.name === bare || c.script === bare);
 }
 
 /** The command a link named like a Kafka script stands for (`kafka-topics.sh` → topics). */
-function commandFromBinary(argv0: string | undefined): Command | undefined {
+function commandFromBinary(argv0: string | undefined): CommandEntry | undefined {
   if (!argv0) return undefined;
   const name = basename(argv0).replace(/\.(js|mjs|cjs|exe)$/i, '');
   return name === 'ktool' ? undefined : findCommand(name);
@@ -43,9 +47,10 @@ function commandFromBinary(argv0: string | undefined): Command | undefined {
 export async function main(argv: readonly string[], ioOverrides: Partial<CliIO> = {}): Promise<number> {
   const io: CliIO = { ...defaultIO(), ...ioOverrides };
   const viaLink = commandFromBinary(io.argv0);
-  const command = viaLink ?? (argv.length > 0 ? findCommand(argv[0]!) : undefined);
-  if (!command) return topLevel(argv, io);
+  const entry = viaLink ?? (argv.length > 0 ? findCommand(argv[0]!) : undefined);
+  if (!entry) return topLevel(argv, io);
   const rest = viaLink ? argv : argv.slice(1);
+  const command = await entry.load();
   try {
     await command.run(rest, io);
     return 0;

@@ -339,9 +339,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
 }
 
 export const consoleConsumerCommand: Command = {
-  name: 'console-consumer',
-  script: 'kafka-console-consumer',
-  summary: 'Read records from a topic and write them to standard output',
   options: OPTIONS,
   run,
 };

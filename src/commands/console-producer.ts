@@ -201,9 +201,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
 }
 
 export const consoleProducerCommand: Command = {
-  name: 'console-producer',
-  script: 'kafka-console-producer',
-  summary: 'Read lines from standard input and publish them to a topic',
   options: OPTIONS,
   run,
 };

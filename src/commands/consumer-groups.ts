@@ -530,9 +530,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
 }
 
 export const consumerGroupsCommand: Command = {
-  name: 'consumer-groups',
-  script: 'kafka-consumer-groups',
-  summary: 'List, describe and delete consumer groups; reset or delete their committed offsets',
   options: OPTIONS,
   run,
 };

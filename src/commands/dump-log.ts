@@ -118,9 +118,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
 }
 
 export const dumpLogCommand: Command = {
-  name: 'dump-log',
-  script: 'kafka-dump-log',
-  summary: 'Print the contents of log segments and their indexes',
   options: OPTIONS,
   run,
 };

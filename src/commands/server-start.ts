@@ -161,9 +161,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
 }
 
 export const serverStartCommand: Command = {
-  name: 'server-start',
-  script: 'kafka-server-start',
-  summary: 'Start the bundled Kafka broker ([-daemon] [server.properties] [--override k=v]...)',
   options: OPTIONS,
   run,
 };

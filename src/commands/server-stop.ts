@@ -45,9 +45,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
 }
 
 export const serverStopCommand: Command = {
-  name: 'server-stop',
-  script: 'kafka-server-stop',
-  summary: 'Stop the running ktool brokers',
   options: OPTIONS,
   run,
 };

@@ -314,9 +314,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
 }
 
 export const topicsCommand: Command = {
-  name: 'topics',
-  script: 'kafka-topics',
-  summary: 'Create, delete, describe, or change a topic',
   options: OPTIONS,
   run,
 };

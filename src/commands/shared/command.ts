@@ -8,13 +8,8 @@ import { parseArgs, type OptionSpec, type ParsedArgs } from './options.js';
 /** What `--version` prints: the Kafka release whose tools we reproduce. */
 export const KAFKA_VERSION = '4.0.0';
 
+/** A command module's export; its name and summary live in cli.ts's registry. */
 export interface Command {
-  /** ktool's subcommand name, e.g. `topics`. */
-  readonly name: string;
-  /** The Kafka script it replaces, without extension, e.g. `kafka-topics`. */
-  readonly script: string;
-  /** One line for `ktool --help`. */
-  readonly summary: string;
   readonly options: readonly OptionSpec[];
   run(argv: readonly string[], io: CliIO): Promise<void>;
 }

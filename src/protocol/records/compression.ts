@@ -25,10 +25,21 @@
 //               flags and any block size id 4..7; only linked (dependent) blocks are refused.
 //    4  zstd    zstd frame(s), RFC 8878 (async only: the native binding has no sync API)
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { compressSync as lz4BlockCompress, uncompressSync as lz4BlockUncompress } from 'lz4-napi';
-import { compressSync as snappyRawCompress, uncompressSync as snappyRawUncompress } from 'snappy';
-import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
+import { createRequire } from 'node:module';
 import { RecordBatchError, RecordErrorCode } from './batch.js';
+
+// The native codecs load on first use: most runs (a broker that never sees snappy, a CLI command)
+// never need them, and loading all three costs a noticeable part of start-up.
+const require = createRequire(import.meta.url);
+let lz4: typeof import('lz4-napi') | undefined;
+let snappy: typeof import('snappy') | undefined;
+let zstd: typeof import('@mongodb-js/zstd') | undefined;
+const lz4BlockCompress = (b: Buffer): Buffer => (lz4 ??= require('lz4-napi') as typeof import('lz4-napi')).compressSync(b);
+const lz4BlockUncompress = (b: Buffer): Buffer => (lz4 ??= require('lz4-napi') as typeof import('lz4-napi')).uncompressSync(b);
+const snappyRawCompress = (b: Buffer): Buffer => (snappy ??= require('snappy') as typeof import('snappy')).compressSync(b);
+const snappyRawUncompress = (b: Buffer): Buffer | string => (snappy ??= require('snappy') as typeof import('snappy')).uncompressSync(b);
+const zstdCompress = (b: Buffer, level: number): Promise<Buffer> => (zstd ??= require('@mongodb-js/zstd') as typeof import('@mongodb-js/zstd')).compress(b, level);
+const zstdDecompress = (b: Buffer): Promise<Buffer> => (zstd ??= require('@mongodb-js/zstd') as typeof import('@mongodb-js/zstd')).decompress(b);
 
 export type CompressionCodec = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
