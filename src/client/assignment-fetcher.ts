@@ -6,7 +6,8 @@
 // complete batches only; control batches, aborted transactional records (read_committed) and
 // records before the fetch offset are dropped.
 import { ZERO_UUID } from '../protocol/codec.js';
-import { Fetch, ListOffsets, type FetchResponse, type ListOffsetsResponse } from '../protocol/messages/index.js';
+import { Fetch, type FetchResponse } from '../protocol/messages/fetch.js';
+import { ListOffsets, type ListOffsetsResponse } from '../protocol/messages/list-offsets.js';
 import { Attribute } from '../protocol/records/batch.js';
 import { decodeRecordBatches, type DecodedBatch } from '../protocol/records/records.js';
 import type { Logger } from '../log.js';

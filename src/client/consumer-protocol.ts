@@ -5,10 +5,8 @@
 // the fields we know come first (Kafka's ConsumerProtocol reads them the same way). Also the range
 // assignor, the eager strategy the Java consumer picks by default.
 import { decodeMessage, encodeMessage } from '../protocol/codec.js';
-import {
-  ConsumerProtocolAssignmentSchema, ConsumerProtocolSubscriptionSchema,
-  type ConsumerProtocolAssignment, type ConsumerProtocolSubscription,
-} from '../protocol/messages/index.js';
+import { ConsumerProtocolAssignmentSchema, type ConsumerProtocolAssignment } from '../protocol/messages/consumer-protocol-assignment.js';
+import { ConsumerProtocolSubscriptionSchema, type ConsumerProtocolSubscription } from '../protocol/messages/consumer-protocol-subscription.js';
 import { Reader } from '../protocol/reader.js';
 import type { MessageSchema } from '../protocol/schema.js';
 import { Writer } from '../protocol/writer.js';

@@ -3,11 +3,15 @@
 // its coordinator (FindCoordinator), retried while the coordinator moves or loads; log offsets come
 // from each partition's leader. Errors keep their Kafka error code so the command can print the
 // Java exception the tool would show.
-import {
-  DeleteGroups, DescribeGroups, FindCoordinator, ListGroups, ListOffsets, OffsetCommit, OffsetDelete, OffsetFetch,
-  type DeleteGroupsResponse, type DescribeGroupsResponse, type FindCoordinatorResponse, type ListGroupsResponse,
-  type ListOffsetsResponse, type MetadataResponse, type OffsetCommitResponse, type OffsetDeleteResponse, type OffsetFetchResponse,
-} from '../protocol/messages/index.js';
+import { DeleteGroups, type DeleteGroupsResponse } from '../protocol/messages/delete-groups.js';
+import { DescribeGroups, type DescribeGroupsResponse } from '../protocol/messages/describe-groups.js';
+import { FindCoordinator, type FindCoordinatorResponse } from '../protocol/messages/find-coordinator.js';
+import { ListGroups, type ListGroupsResponse } from '../protocol/messages/list-groups.js';
+import { ListOffsets, type ListOffsetsResponse } from '../protocol/messages/list-offsets.js';
+import { type MetadataResponse } from '../protocol/messages/metadata.js';
+import { OffsetCommit, type OffsetCommitResponse } from '../protocol/messages/offset-commit.js';
+import { OffsetDelete, type OffsetDeleteResponse } from '../protocol/messages/offset-delete.js';
+import { OffsetFetch, type OffsetFetchResponse } from '../protocol/messages/offset-fetch.js';
 import { NetworkError, type BrokerConnection } from './broker-connection.js';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment } from './consumer-protocol.js';
 import { ErrorCode, KafkaProtocolError } from './kafka-errors.js';

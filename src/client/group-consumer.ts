@@ -9,11 +9,14 @@
 // The member only moves on inside poll(): heartbeats merely flag a needed rejoin and wake the
 // poll. What counts as processed is what the caller reports through processed(), so a run that
 // stops mid-fetch commits exactly up to the last record it printed.
-import {
-  FindCoordinator, Heartbeat, JoinGroup, LeaveGroup, OffsetCommit, OffsetFetch, SyncGroup,
-  type FindCoordinatorResponse, type HeartbeatResponse, type JoinGroupResponse, type MetadataResponse, type OffsetCommitResponse,
-  type OffsetFetchResponse, type SyncGroupResponse,
-} from '../protocol/messages/index.js';
+import { FindCoordinator, type FindCoordinatorResponse } from '../protocol/messages/find-coordinator.js';
+import { Heartbeat, type HeartbeatResponse } from '../protocol/messages/heartbeat.js';
+import { JoinGroup, type JoinGroupResponse } from '../protocol/messages/join-group.js';
+import { LeaveGroup } from '../protocol/messages/leave-group.js';
+import { type MetadataResponse } from '../protocol/messages/metadata.js';
+import { OffsetCommit, type OffsetCommitResponse } from '../protocol/messages/offset-commit.js';
+import { OffsetFetch, type OffsetFetchResponse } from '../protocol/messages/offset-fetch.js';
+import { SyncGroup, type SyncGroupResponse } from '../protocol/messages/sync-group.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { AssignmentFetcher, type FetcherOptions, type TopicBatch } from './assignment-fetcher.js';

@@ -8,10 +8,8 @@
 // compressed batch is returned whole), control batches and, under read_committed, aborted
 // transactional records are dropped here.
 import { ZERO_UUID } from '../protocol/codec.js';
-import {
-  Fetch, ListOffsets,
-  type FetchResponse, type ListOffsetsResponse,
-} from '../protocol/messages/index.js';
+import { Fetch, type FetchResponse } from '../protocol/messages/fetch.js';
+import { ListOffsets, type ListOffsetsResponse } from '../protocol/messages/list-offsets.js';
 import { Attribute, LOG_OVERHEAD, BatchField, batchSizeAt } from '../protocol/records/batch.js';
 import { ControlType, decodeRecordBatches, type DecodedBatch } from '../protocol/records/records.js';
 import type { Logger } from '../log.js';

@@ -2,7 +2,7 @@
 // transactional id), fetched before the first batch goes out and again after a sequence gap the
 // producer cannot repair. A new identity is only taken while nothing is in flight, and then
 // every partition's sequence starts again at 0 (the caller resets them in `onReset`).
-import { InitProducerId, type InitProducerIdResponse } from '../protocol/messages/index.js';
+import { InitProducerId, type InitProducerIdResponse } from '../protocol/messages/init-producer-id.js';
 import { NetworkError } from './broker-connection.js';
 import { KafkaProtocolError, kafkaErrorInfo } from './kafka-errors.js';
 import { KafkaTimeoutError, type KafkaWireClient } from './wire-client.js';

@@ -1,10 +1,10 @@
 // Topic administration over the wire client: the calls kafka-topics makes (list, describe with
 // topic ids and configs, create, delete, add partitions). Errors keep the broker's own message,
 // which the Java tools print verbatim and kafkajs would drop.
-import {
-  CreatePartitions, CreateTopics, DeleteTopics, DescribeConfigs,
-  type CreatePartitionsResponse, type CreateTopicsResponse, type DeleteTopicsResponse, type DescribeConfigsResponse,
-} from '../protocol/messages/index.js';
+import { CreatePartitions, type CreatePartitionsResponse } from '../protocol/messages/create-partitions.js';
+import { CreateTopics, type CreateTopicsResponse } from '../protocol/messages/create-topics.js';
+import { DeleteTopics, type DeleteTopicsResponse } from '../protocol/messages/delete-topics.js';
+import { DescribeConfigs, type DescribeConfigsResponse } from '../protocol/messages/describe-configs.js';
 import { ZERO_UUID } from '../protocol/codec.js';
 import type { BrokerConnection } from './broker-connection.js';
 import { ErrorCode, KafkaProtocolError } from './kafka-errors.js';

@@ -4,7 +4,7 @@
 // the Java admin client does: until default.api.timeout.ms, then "Timed out waiting for a node
 // assignment".
 import { ZERO_UUID } from '../protocol/codec.js';
-import { Metadata, type MetadataResponse } from '../protocol/messages/index.js';
+import { Metadata, type MetadataResponse } from '../protocol/messages/metadata.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { KtoolError } from '../errors.js';

@@ -15,7 +15,7 @@
 // Single-threaded: everything here runs on the event loop; the sender never runs inside `send`.
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { Produce, type ProduceRequest, type ProduceResponse } from '../protocol/messages/index.js';
+import { Produce, type ProduceRequest, type ProduceResponse } from '../protocol/messages/produce.js';
 import { BATCH_HEADER_SIZE } from '../protocol/records/batch.js';
 import type { RecordHeader } from '../protocol/records/records.js';
 import { BufferPool, recordSizeUpperBound } from './batch-builder.js';

@@ -4,11 +4,10 @@ import { BROKER_KEYS, brokerValue } from '../../config/broker-config.js';
 import { CONFIG_SOURCE_CODE, resolveAllTopicConfigs, validateTopicConfig, type ResolvedConfig } from '../../config/topic-config.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { ZERO_UUID } from '../../protocol/codec.js';
-import {
-  CreatePartitions, CreateTopics, DeleteTopics, DescribeConfigs,
-  type CreatePartitionsRequest, type CreatePartitionsResponse, type CreateTopicsRequest, type CreateTopicsResponse,
-  type DeleteTopicsRequest, type DeleteTopicsResponse, type DescribeConfigsRequest, type DescribeConfigsResponse,
-} from '../../protocol/messages/index.js';
+import { CreatePartitions, type CreatePartitionsRequest, type CreatePartitionsResponse } from '../../protocol/messages/create-partitions.js';
+import { CreateTopics, type CreateTopicsRequest, type CreateTopicsResponse } from '../../protocol/messages/create-topics.js';
+import { DeleteTopics, type DeleteTopicsRequest, type DeleteTopicsResponse } from '../../protocol/messages/delete-topics.js';
+import { DescribeConfigs, type DescribeConfigsRequest, type DescribeConfigsResponse } from '../../protocol/messages/describe-configs.js';
 import { topicNameError, unifyCollisionChars } from '../metadata/topic-names.js';
 import type { RequestContext, Route } from '../router.js';
 import type { BrokerState } from '../state.js';

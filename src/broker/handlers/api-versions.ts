@@ -1,5 +1,5 @@
 // ApiVersions: the versions each API is served at, straight from the route table.
-import { ApiVersions, type ApiVersionsRequest, type ApiVersionsResponse } from '../../protocol/messages/index.js';
+import { ApiVersions, type ApiVersionsRequest, type ApiVersionsResponse } from '../../protocol/messages/api-versions.js';
 import type { Route } from '../router.js';
 import type { BrokerState } from '../state.js';
 

@@ -5,7 +5,7 @@
 // POLICY_VIOLATION. The new start offsets are checkpointed before the response goes out, so they
 // survive a crash.
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { DeleteRecords, type DeleteRecordsRequest, type DeleteRecordsResponse } from '../../protocol/messages/index.js';
+import { DeleteRecords, type DeleteRecordsRequest, type DeleteRecordsResponse } from '../../protocol/messages/delete-records.js';
 import { StorageError } from '../../storage/log.js';
 import { checkpointLogStartOffsets, retentionPolicyFor } from '../log-maintenance.js';
 import type { RequestContext, Route } from '../router.js';

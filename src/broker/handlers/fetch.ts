@@ -4,7 +4,7 @@
 // Records are never null, even on error: librdkafka breaks on a null record set (KAFKA-18646).
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { ZERO_UUID } from '../../protocol/codec.js';
-import { Fetch, type FetchRequest, type FetchResponse } from '../../protocol/messages/index.js';
+import { Fetch, type FetchRequest, type FetchResponse } from '../../protocol/messages/fetch.js';
 import { StorageError } from '../../storage/log.js';
 import type { Partition } from '../partitions.js';
 import type { RequestContext, Route } from '../router.js';

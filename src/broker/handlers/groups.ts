@@ -4,15 +4,17 @@
 // the semantics live in src/broker/groups/. Topic-partition existence is checked here, before the
 // coordinator, as Kafka's request handler does.
 import { ErrorCode, kafkaErrorInfo } from '../../protocol/error-codes.js';
-import {
-  DeleteGroups, DescribeGroups, FindCoordinator, Heartbeat, JoinGroup, LeaveGroup, ListGroups, OffsetCommit, OffsetDelete, OffsetFetch, SyncGroup,
-  type DeleteGroupsRequest, type DeleteGroupsResponse, type DescribeGroupsRequest, type DescribeGroupsResponse,
-  type FindCoordinatorRequest, type FindCoordinatorResponse, type HeartbeatRequest, type HeartbeatResponse,
-  type JoinGroupRequest, type JoinGroupResponse, type LeaveGroupRequest, type LeaveGroupResponse,
-  type ListGroupsRequest, type ListGroupsResponse, type OffsetCommitRequest, type OffsetCommitResponse,
-  type OffsetDeleteRequest, type OffsetDeleteResponse, type OffsetFetchRequest, type OffsetFetchResponse,
-  type SyncGroupRequest, type SyncGroupResponse,
-} from '../../protocol/messages/index.js';
+import { DeleteGroups, type DeleteGroupsRequest, type DeleteGroupsResponse } from '../../protocol/messages/delete-groups.js';
+import { DescribeGroups, type DescribeGroupsRequest, type DescribeGroupsResponse } from '../../protocol/messages/describe-groups.js';
+import { FindCoordinator, type FindCoordinatorRequest, type FindCoordinatorResponse } from '../../protocol/messages/find-coordinator.js';
+import { Heartbeat, type HeartbeatRequest, type HeartbeatResponse } from '../../protocol/messages/heartbeat.js';
+import { JoinGroup, type JoinGroupRequest, type JoinGroupResponse } from '../../protocol/messages/join-group.js';
+import { LeaveGroup, type LeaveGroupRequest, type LeaveGroupResponse } from '../../protocol/messages/leave-group.js';
+import { ListGroups, type ListGroupsRequest, type ListGroupsResponse } from '../../protocol/messages/list-groups.js';
+import { OffsetCommit, type OffsetCommitRequest, type OffsetCommitResponse } from '../../protocol/messages/offset-commit.js';
+import { OffsetDelete, type OffsetDeleteRequest, type OffsetDeleteResponse } from '../../protocol/messages/offset-delete.js';
+import { OffsetFetch, type OffsetFetchRequest, type OffsetFetchResponse } from '../../protocol/messages/offset-fetch.js';
+import { SyncGroup, type SyncGroupRequest, type SyncGroupResponse } from '../../protocol/messages/sync-group.js';
 import type { ApiSchema } from '../../protocol/schema.js';
 import type { BrokerGroups } from '../groups/index.js';
 import type { OffsetCommitEntry, OffsetFetchResult } from '../groups/offsets.js';

@@ -1,7 +1,7 @@
 // InitProducerId for idempotent producers: a fresh producer id, epoch 0. Transactions need a
 // transaction coordinator, which this broker does not have yet.
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { InitProducerId, type InitProducerIdRequest, type InitProducerIdResponse } from '../../protocol/messages/index.js';
+import { InitProducerId, type InitProducerIdRequest, type InitProducerIdResponse } from '../../protocol/messages/init-producer-id.js';
 import type { Route } from '../router.js';
 import type { BrokerState } from '../state.js';
 

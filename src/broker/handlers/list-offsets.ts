@@ -1,7 +1,7 @@
 // ListOffsets: earliest (-2), latest (-1), max timestamp (-3), earliest local (-4), latest
 // tiered (-5, nothing is tiered here) and the first offset at or after a timestamp.
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { ListOffsets, type ListOffsetsRequest, type ListOffsetsResponse } from '../../protocol/messages/index.js';
+import { ListOffsets, type ListOffsetsRequest, type ListOffsetsResponse } from '../../protocol/messages/list-offsets.js';
 import { StorageError } from '../../storage/log.js';
 import type { Route } from '../router.js';
 import type { BrokerState } from '../state.js';

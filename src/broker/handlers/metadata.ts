@@ -2,7 +2,8 @@
 // created on request when auto.create.topics.enable allows it, and answered in the same response.
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { ZERO_UUID } from '../../protocol/codec.js';
-import { DescribeCluster, Metadata, type DescribeClusterResponse, type MetadataRequest, type MetadataResponse } from '../../protocol/messages/index.js';
+import { DescribeCluster, type DescribeClusterResponse } from '../../protocol/messages/describe-cluster.js';
+import { Metadata, type MetadataRequest, type MetadataResponse } from '../../protocol/messages/metadata.js';
 import type { TopicInfo } from '../metadata/cluster-metadata.js';
 import { topicNameError } from '../metadata/topic-names.js';
 import type { RequestContext, Route } from '../router.js';

@@ -4,7 +4,7 @@
 // inside append(), except for zstd batches, which decompress only asynchronously and are checked
 // before any append of the request (appends themselves stay synchronous and in request order).
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/messages/index.js';
+import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/messages/produce.js';
 import { StorageError, type RecordError } from '../../storage/log.js';
 import { NO_RESPONSE, type HandlerResult, type RequestContext, type Route } from '../router.js';
 import type { BrokerState } from '../state.js';
