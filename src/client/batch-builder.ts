@@ -9,44 +9,8 @@ import { BATCH_HEADER_SIZE, BatchField, CRC_START, CURRENT_MAGIC, LOG_OVERHEAD, 
 import { CodecId, compress, compressSync, type CompressionCodec } from '../protocol/records/compression.js';
 import { crc32c } from '../protocol/records/crc32c.js';
 import type { RecordHeader } from '../protocol/records/records.js';
+import { varintSize, varlongSize, writeVarint, writeVarlong } from '../protocol/records/varint.js';
 
-export function varintSize(v: number): number {
-  const zz = ((v << 1) ^ (v >> 31)) >>> 0;
-  return zz < 0x80 ? 1 : zz < 0x4000 ? 2 : zz < 0x200000 ? 3 : zz < 0x10000000 ? 4 : 5;
-}
-
-/** Zig-zag varlong size, for any safe integer. */
-function varlongSize(v: number): number {
-  if (v >= -0x40000000 && v < 0x40000000) return varintSize(v);
-  let zz = v >= 0 ? v * 2 : -v * 2 - 1;
-  let n = 1;
-  while (zz >= 128) {
-    zz = Math.floor(zz / 128);
-    n++;
-  }
-  return n;
-}
-
-function writeVarint(buf: Buffer, v: number, at: number): number {
-  let zz = ((v << 1) ^ (v >> 31)) >>> 0;
-  while (zz >= 0x80) {
-    buf[at++] = (zz & 0x7f) | 0x80;
-    zz >>>= 7;
-  }
-  buf[at++] = zz;
-  return at;
-}
-
-function writeVarlong(buf: Buffer, v: number, at: number): number {
-  if (v >= -0x40000000 && v < 0x40000000) return writeVarint(buf, v, at);
-  let zz = v >= 0 ? v * 2 : -v * 2 - 1;
-  while (zz >= 128) {
-    buf[at++] = (zz % 128) | 0x80;
-    zz = Math.floor(zz / 128);
-  }
-  buf[at++] = zz;
-  return at;
-}
 
 const bytesSize = (b: Buffer | null): number => (b === null ? 1 : varintSize(b.length) + b.length);
 

@@ -41,6 +41,7 @@ import {
 import { CodecId, compress, compressSync, decompress, decompressSync, type CompressionCodec } from './compression.js';
 import { crc32c } from './crc32c.js';
 import { decodeLegacyEntry, isLegacyMagic } from './legacy.js';
+import { varintSize, varlongSize, writeVarint, writeVarlong } from './varint.js';
 
 export interface RecordHeader {
   key: string;
@@ -109,43 +110,6 @@ export interface DecodeOptions {
 
 const byteLength = (b: Bytes): number => (typeof b === 'string' ? Buffer.byteLength(b) : b.length);
 
-function varintSize(v: number): number {
-  const zz = ((v << 1) ^ (v >> 31)) >>> 0;
-  return zz < 0x80 ? 1 : zz < 0x4000 ? 2 : zz < 0x200000 ? 3 : zz < 0x10000000 ? 4 : 5;
-}
-
-/** Size of a zig-zag varlong, for any safe integer. */
-function varlongSize(v: number): number {
-  if (v >= -0x40000000 && v < 0x40000000) return varintSize(v);
-  let zz = v >= 0 ? v * 2 : -v * 2 - 1;
-  let n = 1;
-  while (zz >= 128) {
-    zz = Math.floor(zz / 128);
-    n++;
-  }
-  return n;
-}
-
-function writeVarint(buf: Buffer, v: number, at: number): number {
-  let zz = ((v << 1) ^ (v >> 31)) >>> 0;
-  while (zz >= 0x80) {
-    buf[at++] = (zz & 0x7f) | 0x80;
-    zz >>>= 7;
-  }
-  buf[at++] = zz;
-  return at;
-}
-
-function writeVarlong(buf: Buffer, v: number, at: number): number {
-  if (v >= -0x40000000 && v < 0x40000000) return writeVarint(buf, v, at);
-  let zz = v >= 0 ? v * 2 : -v * 2 - 1;
-  while (zz >= 128) {
-    buf[at++] = (zz % 128) | 0x80;
-    zz = Math.floor(zz / 128);
-  }
-  buf[at++] = zz;
-  return at;
-}
 
 function writeBytes(buf: Buffer, b: Bytes | null | undefined, at: number): number {
   if (b === null || b === undefined) return writeVarint(buf, -1, at);
