@@ -11,34 +11,16 @@
 // and trims on close; we never preallocate, so a crash leaves no zero-filled tail to mistake for
 // entries, and the trim in close() only guards the invariant).
 import { existsSync, readFileSync } from 'node:fs';
-import { closeFile, fsyncFile, openFile, truncateFile, writeFully } from './file-io.js';
+import { IndexFile } from './index-file.js';
 
 export const OFFSET_INDEX_ENTRY_SIZE = 8;
 
-const entryScratch = Buffer.alloc(OFFSET_INDEX_ENTRY_SIZE);
-
-export class OffsetIndex {
+export class OffsetIndex extends IndexFile {
   /** Interleaved [relativeOffset, position] pairs. */
   private data = new Int32Array(64);
-  private count = 0;
-  private fd: number | null = null;
-  /** A write of an entry failed: the file holds fewer entries than memory. */
-  private lagging = false;
 
-  /** Renamed with its segment while the cleaner swaps segments (`.cleaned` → `.swap` → plain). */
-  constructor(public path: string) {}
-
-  get entries(): number {
-    return this.count;
-  }
-
-  /** Whether the file is open for appending entries (only while its segment is active and in use). */
-  get isOpen(): boolean {
-    return this.fd !== null;
-  }
-
-  get sizeInBytes(): number {
-    return this.count * OFFSET_INDEX_ENTRY_SIZE;
+  constructor(path: string) {
+    super(path, OFFSET_INDEX_ENTRY_SIZE);
   }
 
   relativeOffsetAt(i: number): number {
@@ -86,52 +68,17 @@ export class OffsetIndex {
     this.count++;
   }
 
-  /** Opens the file for appending entries; `fresh` truncates it first. */
-  open(fresh: boolean): void {
-    if (this.fd !== null) return;
-    this.fd = openFile(this.path, fresh || !existsSync(this.path) ? 'w+' : 'r+');
-    if (fresh) this.count = 0;
-  }
-
   /** Adds an entry in memory and, when the file is open, writes it through. */
   append(relativeOffset: number, position: number): void {
     const n = this.count;
     if (n > 0 && (relativeOffset <= this.data[2 * n - 2]! || position <= this.data[2 * n - 1]!)) return;
     this.push(relativeOffset, position);
-    if (this.fd !== null) {
-      entryScratch.writeInt32BE(relativeOffset, 0);
-      entryScratch.writeInt32BE(position, 4);
-      try {
-        writeFully(this.fd, entryScratch, 0, OFFSET_INDEX_ENTRY_SIZE, n * OFFSET_INDEX_ENTRY_SIZE);
-      } catch {
-        // The entry stays in memory. The file now lags it, which the next open detects and
-        // repairs (the index is rebuilt from the .log), so a failing index write never fails
-        // the append whose batch is already written; close() tries to catch the file up.
-        this.lagging = true;
-      }
-    }
+    this.writeLast();
   }
 
-  /** Replaces the file's content with the in-memory entries (after a rebuild). */
-  writeAll(): void {
-    const bytes = Buffer.allocUnsafe(this.sizeInBytes);
-    for (let i = 0; i < this.count; i++) {
-      bytes.writeInt32BE(this.data[2 * i]!, i * OFFSET_INDEX_ENTRY_SIZE);
-      bytes.writeInt32BE(this.data[2 * i + 1]!, i * OFFSET_INDEX_ENTRY_SIZE + 4);
-    }
-    const fd = this.fd ?? openFile(this.path, 'w');
-    try {
-      truncateFile(fd, 0);
-      writeFully(fd, bytes, 0, bytes.length, 0);
-      this.lagging = false;
-    } finally {
-      if (this.fd === null) closeFile(fd);
-    }
-  }
-
-  /** Forgets every entry (the file is rewritten by writeAll or truncated by open(true)). */
-  clear(): void {
-    this.count = 0;
+  protected encodeEntry(i: number, buf: Buffer, at: number): void {
+    buf.writeInt32BE(this.data[2 * i]!, at);
+    buf.writeInt32BE(this.data[2 * i + 1]!, at + 4);
   }
 
   /**
@@ -155,21 +102,4 @@ export class OffsetIndex {
     return found < 0 ? 0 : d[2 * found + 1]!;
   }
 
-  flush(): void {
-    if (this.fd !== null) fsyncFile(this.fd);
-  }
-
-  /** Closes the file, trimmed to exactly its entries (rewritten if an entry's write failed); never throws for the file's sake. */
-  close(): void {
-    if (this.fd === null) return;
-    try {
-      if (this.lagging) this.writeAll();
-      else truncateFile(this.fd, this.sizeInBytes);
-    } catch {
-      // Left for the next open to detect and rebuild.
-    } finally {
-      closeFile(this.fd);
-      this.fd = null;
-    }
-  }
 }

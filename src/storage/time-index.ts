@@ -12,34 +12,16 @@
 // Timestamps are held as JS numbers: milliseconds stay far below 2^53.
 import { existsSync, readFileSync } from 'node:fs';
 import { readInt64Number, writeInt64Number } from '../protocol/records/batch.js';
-import { closeFile, fsyncFile, openFile, truncateFile, writeFully } from './file-io.js';
+import { IndexFile } from './index-file.js';
 
 export const TIME_INDEX_ENTRY_SIZE = 12;
 
-const entryScratch = Buffer.alloc(TIME_INDEX_ENTRY_SIZE);
-
-export class TimeIndex {
+export class TimeIndex extends IndexFile {
   private timestamps = new Float64Array(32);
   private offsets = new Int32Array(32);
-  private count = 0;
-  private fd: number | null = null;
-  /** A write of an entry failed: the file holds fewer entries than memory. */
-  private lagging = false;
 
-  /** Renamed with its segment while the cleaner swaps segments (`.cleaned` → `.swap` → plain). */
-  constructor(public path: string) {}
-
-  get entries(): number {
-    return this.count;
-  }
-
-  /** Whether the file is open for appending entries (only while its segment is active and in use). */
-  get isOpen(): boolean {
-    return this.fd !== null;
-  }
-
-  get sizeInBytes(): number {
-    return this.count * TIME_INDEX_ENTRY_SIZE;
+  constructor(path: string) {
+    super(path, TIME_INDEX_ENTRY_SIZE);
   }
 
   /** Largest timestamp indexed so far, -1 when empty. */
@@ -88,49 +70,16 @@ export class TimeIndex {
     this.count++;
   }
 
-  open(fresh: boolean): void {
-    if (this.fd !== null) return;
-    this.fd = openFile(this.path, fresh || !existsSync(this.path) ? 'w+' : 'r+');
-    if (fresh) this.count = 0;
-  }
-
   /** Adds (timestamp, relativeOffset) if the timestamp is greater than the last entry's. */
   maybeAppend(timestamp: number, relativeOffset: number): void {
     if (timestamp <= this.lastTimestamp || relativeOffset < this.lastRelativeOffset) return;
-    const n = this.count;
     this.push(timestamp, relativeOffset);
-    if (this.fd !== null) {
-      writeInt64Number(entryScratch, timestamp, 0);
-      entryScratch.writeInt32BE(relativeOffset, 8);
-      try {
-        writeFully(this.fd, entryScratch, 0, TIME_INDEX_ENTRY_SIZE, n * TIME_INDEX_ENTRY_SIZE);
-      } catch {
-        // The entry stays in memory. The file now lags it, which the next open detects and
-        // repairs (the index is rebuilt from the .log), so a failing index write never fails
-        // the append whose batch is already written; close() tries to catch the file up.
-        this.lagging = true;
-      }
-    }
+    this.writeLast();
   }
 
-  writeAll(): void {
-    const bytes = Buffer.allocUnsafe(this.sizeInBytes);
-    for (let i = 0; i < this.count; i++) {
-      writeInt64Number(bytes, this.timestamps[i]!, i * TIME_INDEX_ENTRY_SIZE);
-      bytes.writeInt32BE(this.offsets[i]!, i * TIME_INDEX_ENTRY_SIZE + 8);
-    }
-    const fd = this.fd ?? openFile(this.path, 'w');
-    try {
-      truncateFile(fd, 0);
-      writeFully(fd, bytes, 0, bytes.length, 0);
-      this.lagging = false;
-    } finally {
-      if (this.fd === null) closeFile(fd);
-    }
-  }
-
-  clear(): void {
-    this.count = 0;
+  protected encodeEntry(i: number, buf: Buffer, at: number): void {
+    writeInt64Number(buf, this.timestamps[i]!, at);
+    buf.writeInt32BE(this.offsets[i]!, at + 8);
   }
 
   /**
@@ -153,21 +102,4 @@ export class TimeIndex {
     return found < 0 ? -1 : this.offsets[found]!;
   }
 
-  flush(): void {
-    if (this.fd !== null) fsyncFile(this.fd);
-  }
-
-  /** Closes the file, trimmed to exactly its entries (rewritten if an entry's write failed); never throws for the file's sake. */
-  close(): void {
-    if (this.fd === null) return;
-    try {
-      if (this.lagging) this.writeAll();
-      else truncateFile(this.fd, this.sizeInBytes);
-    } catch {
-      // Left for the next open to detect and rebuild.
-    } finally {
-      closeFile(this.fd);
-      this.fd = null;
-    }
-  }
 }
