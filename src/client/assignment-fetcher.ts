@@ -14,7 +14,7 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { NetworkError } from './broker-connection.js';
 import { ErrorCode, KafkaProtocolError, kafkaErrorInfo } from './kafka-errors.js';
-import { committedBatches, nextOffsetAfter, type ResetPolicy } from './partition-reader.js';
+import { committedBatches, nextOffsetAfter, type FetchSettings } from './partition-reader.js';
 import type { KafkaWireClient } from './wire-client.js';
 
 export interface AssignedPartition {
@@ -30,17 +30,7 @@ export interface TopicBatch {
   batch: DecodedBatch;
 }
 
-export interface FetcherOptions {
-  reset: ResetPolicy;
-  readCommitted: boolean;
-  maxWaitMs: number;
-  minBytes: number;
-  maxBytes: number;
-  partitionMaxBytes: number;
-  verifyCrc: boolean;
-  logger?: Logger;
-  logPrefix?: string;
-}
+export type FetcherOptions = FetchSettings;
 
 interface PartitionState {
   topic: string;

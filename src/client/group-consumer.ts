@@ -325,8 +325,13 @@ export class GroupConsumer {
 
   private async coordinatorConnection(): Promise<BrokerConnection> {
     const node = await this.findCoordinator();
+    return this.retryOnNetworkError(() => this.client.coordinatorConnection(node));
+  }
+
+  /** A lost coordinator connection means: find the coordinator again and retry later. */
+  private async retryOnNetworkError<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return await this.client.coordinatorConnection(node);
+      return await call();
     } catch (err) {
       if (err instanceof NetworkError) {
         this.coordinator = null;
@@ -375,9 +380,7 @@ export class GroupConsumer {
     const { groupId, groupInstanceId } = this.opts;
     const conn = await this.coordinatorConnection();
     const timeoutMs = Math.max(this.client.settings.requestTimeoutMs, this.opts.rebalanceTimeoutMs + 5000);
-    let join: JoinGroupResponse;
-    try {
-      join = await conn.send<JoinGroupResponse>(JoinGroup, conn.version(JoinGroup), {
+    const join = await this.retryOnNetworkError(() => conn.send<JoinGroupResponse>(JoinGroup, conn.version(JoinGroup), {
         groupId,
         sessionTimeoutMs: this.opts.sessionTimeoutMs,
         rebalanceTimeoutMs: this.opts.rebalanceTimeoutMs,
@@ -386,14 +389,7 @@ export class GroupConsumer {
         protocolType: CONSUMER_PROTOCOL_TYPE,
         protocols: [{ name: RANGE, metadata: encodeSubscription({ topics: this.subscribed }) }],
         reason: null,
-      }, timeoutMs);
-    } catch (err) {
-      if (err instanceof NetworkError) {
-        this.coordinator = null;
-        throw new RetryLater(err.message);
-      }
-      throw err;
-    }
+      }, timeoutMs));
     switch (join.errorCode) {
       case 0:
         break;
@@ -415,9 +411,7 @@ export class GroupConsumer {
     this.generationId = join.generationId;
     this.protocolName = join.protocolName ?? RANGE;
     const assignments = join.leader === join.memberId && !join.skipAssignment ? await this.assign(join.members) : [];
-    let sync: SyncGroupResponse;
-    try {
-      sync = await conn.send<SyncGroupResponse>(SyncGroup, conn.version(SyncGroup), {
+    const sync = await this.retryOnNetworkError(() => conn.send<SyncGroupResponse>(SyncGroup, conn.version(SyncGroup), {
         groupId,
         generationId: this.generationId,
         memberId: this.memberId,
@@ -425,14 +419,7 @@ export class GroupConsumer {
         protocolType: CONSUMER_PROTOCOL_TYPE,
         protocolName: this.protocolName,
         assignments,
-      }, timeoutMs);
-    } catch (err) {
-      if (err instanceof NetworkError) {
-        this.coordinator = null;
-        throw new RetryLater(err.message);
-      }
-      throw err;
-    }
+      }, timeoutMs));
     switch (sync.errorCode) {
       case 0:
         break;

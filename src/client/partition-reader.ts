@@ -22,11 +22,8 @@ export type StartOffset = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'o
 /** auto.offset.reset */
 export type ResetPolicy = 'earliest' | 'latest' | 'none';
 
-export interface PartitionReaderOptions {
-  topic: string;
-  /** Only this partition; all of the topic's partitions when undefined. */
-  partition?: number;
-  start: StartOffset;
+/** How a consumer fetches, whoever decides which partitions it reads. */
+export interface FetchSettings {
   reset: ResetPolicy;
   readCommitted: boolean;
   maxWaitMs: number;
@@ -37,6 +34,13 @@ export interface PartitionReaderOptions {
   logger?: Logger;
   /** `[Consumer clientId=…] ` for log lines. */
   logPrefix?: string;
+}
+
+export interface PartitionReaderOptions extends FetchSettings {
+  topic: string;
+  /** Only this partition; all of the topic's partitions when undefined. */
+  partition?: number;
+  start: StartOffset;
 }
 
 export interface FetchedBatch {
