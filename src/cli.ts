@@ -3,7 +3,6 @@
 // argv to that command's Kafka-style parser, and is the one place that turns errors into output
 // and exit codes. commander renders the top-level help, version and unknown-command error.
 import { basename } from 'node:path';
-import { Command as Commander, CommanderError } from 'commander';
 import { CancelledError, KtoolError, UsageError } from './errors.js';
 import { KAFKA_VERSION, type Command } from './commands/shared/command.js';
 import { defaultIO, type CliIO } from './commands/shared/io.js';
@@ -28,6 +27,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'consumer-groups', script: 'kafka-consumer-groups', summary: 'List, describe and delete consumer groups; reset or delete their committed offsets', load: async () => (await import('./commands/consumer-groups.js')).consumerGroupsCommand },
   { name: 'server-start', script: 'kafka-server-start', summary: 'Start the bundled Kafka broker ([-daemon] [server.properties] [--override k=v]...)', load: async () => (await import('./commands/server-start.js')).serverStartCommand },
   { name: 'server-stop', script: 'kafka-server-stop', summary: 'Stop the running ktool brokers', load: async () => (await import('./commands/server-stop.js')).serverStopCommand },
+  { name: 'zookeeper-shell', script: 'zookeeper-shell', summary: 'Browse and change ZooKeeper znodes (ls, get, stat, create, set, delete, deleteall)', load: async () => (await import('./commands/zookeeper-shell.js')).zookeeperShellCommand },
+  { name: 'zookeeper-start', script: 'zookeeper-server-start', summary: 'Start the bundled ZooKeeper server ([-daemon] [zookeeper.properties])', load: async () => (await import('./commands/zookeeper-start.js')).zookeeperStartCommand },
+  { name: 'zookeeper-stop', script: 'zookeeper-server-stop', summary: 'Stop the running ktool ZooKeeper servers', load: async () => (await import('./commands/zookeeper-stop.js')).zookeeperStopCommand },
   { name: 'dump-log', script: 'kafka-dump-log', summary: 'Print the contents of log segments and their indexes', load: async () => (await import('./commands/dump-log.js')).dumpLogCommand },
 ];
 
@@ -77,6 +79,8 @@ function report(err: unknown, command: Command, io: CliIO): number {
 
 /** `ktool`, `ktool --help`, `ktool --version`, or an unknown command. */
 async function topLevel(argv: readonly string[], io: CliIO): Promise<number> {
+  // Loaded here only: every subcommand start (the broker's included) would pay for it otherwise.
+  const { Command: Commander, CommanderError } = await import('commander');
   const program = new Commander('ktool')
     .description("Apache Kafka's command-line tools in one command. Each subcommand takes the same options as the Kafka script it is named after (kafka-topics.sh → ktool topics).")
     .version(KAFKA_VERSION, '--version', 'Display Kafka version.')
@@ -85,7 +89,8 @@ async function topLevel(argv: readonly string[], io: CliIO): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
   for (const c of COMMANDS) {
-    program.command(c.name).alias(c.script).description(c.summary).helpOption(false);
+    const sub = program.command(c.name).description(c.summary).helpOption(false);
+    if (c.script !== c.name) sub.alias(c.script); // commander refuses an alias equal to the name
   }
   try {
     if (argv.length === 0) {

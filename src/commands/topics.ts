@@ -1,6 +1,8 @@
 // kafka-topics: create, list, describe, alter (add partitions) and delete topics. Option checks
 // follow TopicCommandOptions.checkArgs in order; failures while talking to the cluster print
 // `Error while executing topic command : <message>` on stdout plus an ERROR log line, exit 1.
+// With `--zookeeper` (Kafka 2.x's flag) the same options run against the cluster's znodes
+// (topics-zookeeper.ts); the option checks are then 2.8's.
 import { isTopicConfig } from '../config/topic-config.js';
 import { createLogger } from '../log.js';
 import { KtoolError, UsageError } from '../errors.js';
@@ -18,7 +20,12 @@ export type TopicAction = 'create' | 'list' | 'describe' | 'alter' | 'delete';
 
 export interface TopicsOptions {
   action: TopicAction;
-  bootstrapServer: string;
+  /** Exactly one of bootstrapServer and zookeeper is set. */
+  bootstrapServer?: string;
+  /** `--zookeeper host:port[/chroot]`: work through ZooKeeper as Kafka 2.x did. */
+  zookeeper?: string;
+  /** `--disable-rack-aware` (ZooKeeper mode's client-side replica assignment). */
+  disableRackAware: boolean;
   commandConfig?: string;
   topic?: string;
   topicId?: string;
@@ -49,7 +56,9 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'delete', description: 'Delete a topic.' },
   { name: 'delete-config', arg: 'required', multiple: true, describedAs: 'name', description: 'No longer supported: use kafka-configs to remove topic config overrides.' },
   { name: 'describe', description: 'List details for the given topics.' },
+  { name: 'disable-rack-aware', description: 'With --zookeeper: assign replicas without rack information.' },
   { name: 'exclude-internal', description: 'Exclude internal topics when listing or describing; they are included by default.' },
+  { name: 'force', description: 'Accepted for Kafka 2.x compatibility; does nothing.' },
   HELP_OPTION,
   { name: 'if-exists', description: 'When altering, deleting or describing topics, act only if the topic exists.' },
   { name: 'if-not-exists', description: 'When creating a topic, act only if the topic does not already exist.' },
@@ -65,11 +74,12 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'under-min-isr-partitions', description: 'When describing topics, only show partitions whose ISR count is below the configured minimum.' },
   { name: 'under-replicated-partitions', description: 'When describing topics, only show under-replicated partitions.' },
   VERSION_OPTION,
+  { name: 'zookeeper', arg: 'required', describedAs: 'hosts', description: 'DEPRECATED (Kafka 2.x): the ZooKeeper connection string, host:port[,host:port][/chroot]. Topics are read and written in ZooKeeper as Kafka 2.x\'s tool did.' },
 ];
 
 const ACTIONS: readonly TopicAction[] = ['create', 'list', 'describe', 'alter', 'delete'];
 const REPORTS = ['under-replicated-partitions', 'unavailable-partitions', 'under-min-isr-partitions', 'at-min-isr-partitions'];
-const COLLISION_WARNING = "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.";
+export const COLLISION_WARNING = "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.";
 
 /** Every action except the given ones (Kafka's `invalidOptions`). */
 const actionsExcept = (...allowed: TopicAction[]): string[] => ACTIONS.filter((a) => !allowed.includes(a));
@@ -80,12 +90,19 @@ export function topicsOptions(args: ParsedArgs): TopicsOptions {
   if (actions.length !== 1) throw new UsageError('Command must include exactly one action: --list, --describe, --create, --alter or --delete');
   const action = actions[0]!;
 
-  if (!args.has('bootstrap-server')) throw new KtoolError('MISSING_BOOTSTRAP', '--bootstrap-server must be specified');
-  if (action === 'describe' && args.has('if-exists') && !args.has('topic') && !args.has('topic-id')) {
+  const zk = args.has('zookeeper');
+  if (zk && args.has('bootstrap-server')) throw new KtoolError('ONE_CONNECTION', 'Only one of --bootstrap-server or --zookeeper must be specified');
+  if (!zk && !args.has('bootstrap-server')) throw new KtoolError('MISSING_BOOTSTRAP', '--bootstrap-server must be specified');
+  if (action === 'describe' && args.has('if-exists') && !args.has('topic') && (zk || !args.has('topic-id'))) {
+    if (zk) requireOption(args, 'topic');
     throw new UsageError('--topic or --topic-id is required to describe a topic');
   }
   if (action !== 'list' && action !== 'describe') requireOption(args, 'topic');
-  if (action === 'alter') {
+  if (zk && action === 'create' && !args.has('replica-assignment')) {
+    requireOption(args, 'partitions');
+    requireOption(args, 'replication-factor');
+  }
+  if (action === 'alter' && !zk) {
     if (args.has('bootstrap-server') && args.has('config')) {
       throw new UsageError('Option combination "[bootstrap-server, config]" can\'t be used with option "[alter]" (To alter topic configurations, the kafka-configs tool can be used.)');
     }
@@ -93,6 +110,7 @@ export function topicsOptions(args: ParsedArgs): TopicsOptions {
   }
 
   rejectWith(args, 'config', actionsExcept('alter', 'create'));
+  if (zk) rejectWith(args, 'delete-config', actionsExcept('alter'));
   rejectWith(args, 'partitions', actionsExcept('alter', 'create'));
   rejectWith(args, 'replication-factor', actionsExcept('create'));
   rejectWith(args, 'replica-assignment', actionsExcept('alter', 'create'));
@@ -102,10 +120,15 @@ export function topicsOptions(args: ParsedArgs): TopicsOptions {
   rejectWith(args, 'if-exists', actionsExcept('alter', 'delete', 'describe'));
   rejectWith(args, 'if-not-exists', actionsExcept('create'));
   rejectWith(args, 'exclude-internal', actionsExcept('list', 'describe'));
+  // Kafka 2.8 computes ISR minimums from broker configs it cannot see through ZooKeeper; topic
+  // ids arrived with 3.0's tool.
+  for (const option of ['under-min-isr-partitions', 'at-min-isr-partitions', 'topic-id']) rejectWith(args, option, ['zookeeper']);
 
   return {
     action,
-    bootstrapServer: args.value('bootstrap-server')!,
+    bootstrapServer: args.value('bootstrap-server'),
+    zookeeper: args.value('zookeeper'),
+    disableRackAware: args.has('disable-rack-aware'),
     commandConfig: args.value('command-config'),
     topic: args.value('topic'),
     topicId: args.value('topic-id'),
@@ -180,8 +203,17 @@ export interface DescribeFilters {
   atMinIsr: boolean;
 }
 
+/** What differs between Kafka versions in the describe lines. */
+export interface DescribeStyle {
+  /** 3.8+: `Elr` and `LastKnownElr` columns (default true). */
+  elr?: boolean;
+  /** ZooKeeper mode: a topic marked for deletion ends its lines with `MarkedForDeletion: true`. */
+  markedForDeletion?: boolean;
+}
+
 /** The describe lines for one topic (TopicCommand's TopicDescription and PartitionDescription). */
-export function describeTopicLines(topic: TopicInfo, configs: readonly ConfigEntry[], liveBrokers: ReadonlySet<number>, f: DescribeFilters): string {
+export function describeTopicLines(topic: TopicInfo, configs: readonly ConfigEntry[], liveBrokers: ReadonlySet<number>, f: DescribeFilters, style: DescribeStyle = {}): string {
+  const marked = style.markedForDeletion ? '\tMarkedForDeletion: true' : '';
   const anyReport = f.underReplicated || f.unavailable || f.underMinIsr || f.atMinIsr;
   const overrides = configs.filter((c) => !c.isDefault);
   const replicationFactor = topic.partitions[0]?.replicas.length ?? 0;
@@ -190,7 +222,7 @@ export function describeTopicLines(topic: TopicInfo, configs: readonly ConfigEnt
     out += `Topic: ${topic.name}`;
     if (topic.topicId !== ZERO_UUID) out += `\tTopicId: ${topicIdToBase64(topic.topicId)}`;
     out += `\tPartitionCount: ${topic.partitions.length}\tReplicationFactor: ${replicationFactor}`;
-    out += `\tConfigs: ${overrides.map((c) => `${c.name}=${c.value}`).join(',')}\n`;
+    out += `\tConfigs: ${overrides.map((c) => `${c.name}=${c.value}`).join(',')}${marked}\n`;
   }
   if (f.topicsWithOverrides) return out;
   const minIsrText = configs.find((c) => c.name === 'min.insync.replicas')?.value;
@@ -204,7 +236,7 @@ export function describeTopicLines(topic: TopicInfo, configs: readonly ConfigEnt
       || (f.atMinIsr && minIsr !== undefined && p.isr.length === minIsr);
     if (!show) continue;
     out += `\tTopic: ${topic.name}\tPartition: ${p.partition}\tLeader: ${hasLeader ? p.leader : 'none'}`;
-    out += `\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}\tElr: N/A\tLastKnownElr: N/A\n`;
+    out += `\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}${style.elr === false ? '' : '\tElr: N/A\tLastKnownElr: N/A'}${marked}\n`;
   }
   return out;
 }
@@ -293,13 +325,17 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
   const args = parseOrHelp(OPTIONS, argv, 'This tool helps to create, delete, describe, or change a topic.', io, 'Create, delete, describe, or change a topic.');
   if (!args) return;
   const opts = topicsOptions(args);
+  if (opts.zookeeper !== undefined) {
+    const { runZookeeperTopicCommand } = await import('./topics-zookeeper.js');
+    return runZookeeperTopicCommand(opts, io);
+  }
   if (opts.deleteConfigs.length > 0) {
     io.stderr.write('delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.\n');
   }
   if (opts.topicId !== undefined && opts.topic !== undefined && opts.action === 'describe') {
     io.stdout.write('Only topic id will be used when both --topic and --topic-id are specified and topicId is not Uuid.ZERO_UUID\n');
   }
-  const settings = connectionSettings(opts.bootstrapServer, loadClientProperties(opts.commandConfig, io.cwd), io.env, 'adminclient-1');
+  const settings = connectionSettings(opts.bootstrapServer!, loadClientProperties(opts.commandConfig, io.cwd), io.env, 'adminclient-1');
   const logger = createLogger('org.apache.kafka.tools.TopicCommand', io.stderr, 'WARN');
   const client = new KafkaWireClient(settings, { logPrefix: `[AdminClient clientId=${settings.clientId}] `, logger });
   try {

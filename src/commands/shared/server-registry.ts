@@ -22,17 +22,20 @@ export function runDir(env: NodeJS.ProcessEnv): string {
   return join(tmpdir(), `ktool-${user.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
 }
 
-const fileFor = (dir: string, pid: number): string => join(dir, `kafka-server-${pid}.json`);
+/** Which kind of server a record is for: `server-stop` and `zookeeper-stop` each see their own. */
+export type ServerKind = 'kafka' | 'zookeeper';
 
-export function registerServer(dir: string, record: ServerRecord): string {
+const fileFor = (dir: string, pid: number, kind: ServerKind = 'kafka'): string => join(dir, `${kind}-server-${pid}.json`);
+
+export function registerServer(dir: string, record: ServerRecord, kind: ServerKind = 'kafka'): string {
   mkdirSync(dir, { recursive: true });
-  const file = fileFor(dir, record.pid);
+  const file = fileFor(dir, record.pid, kind);
   writeFileSync(file, `${JSON.stringify(record)}\n`);
   return file;
 }
 
-export function unregisterServer(dir: string, pid: number): void {
-  rmSync(fileFor(dir, pid), { force: true });
+export function unregisterServer(dir: string, pid: number, kind: ServerKind = 'kafka'): void {
+  rmSync(fileFor(dir, pid, kind), { force: true });
 }
 
 export function isAlive(pid: number): boolean {
@@ -45,16 +48,17 @@ export function isAlive(pid: number): boolean {
 }
 
 /** On Linux, a reused pid that now runs something else is not our broker. */
-function looksLikeKtool(pid: number): boolean {
+function looksLikeKtool(pid: number, kind: ServerKind): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server-start');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return kind === 'zookeeper' ? cmdline.includes('zookeeper-start') || cmdline.includes('zookeeper-server-start') : cmdline.includes('server-start');
   } catch {
     return true; // no /proc (macOS, Windows): trust the liveness check
   }
 }
 
 /** Live registered brokers; stale files are removed. */
-export function runningServers(dir: string): ServerRecord[] {
+export function runningServers(dir: string, kind: ServerKind = 'kafka'): ServerRecord[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -63,7 +67,7 @@ export function runningServers(dir: string): ServerRecord[] {
   }
   const out: ServerRecord[] = [];
   for (const name of names) {
-    const m = /^kafka-server-(\d+)\.json$/.exec(name);
+    const m = new RegExp(`^${kind}-server-(\\d+)\\.json$`).exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
     let record: ServerRecord | undefined;
@@ -72,16 +76,16 @@ export function runningServers(dir: string): ServerRecord[] {
     } catch {
       record = undefined;
     }
-    if (record && record.pid === pid && isAlive(pid) && looksLikeKtool(pid)) out.push(record);
+    if (record && record.pid === pid && isAlive(pid) && looksLikeKtool(pid, kind)) out.push(record);
     else rmSync(join(dir, name), { force: true });
   }
   return out;
 }
 
 /** The record a given process wrote, if it has registered yet. */
-export function serverRecord(dir: string, pid: number): ServerRecord | undefined {
+export function serverRecord(dir: string, pid: number, kind: ServerKind = 'kafka'): ServerRecord | undefined {
   try {
-    return JSON.parse(readFileSync(fileFor(dir, pid), 'utf8')) as ServerRecord;
+    return JSON.parse(readFileSync(fileFor(dir, pid, kind), 'utf8')) as ServerRecord;
   } catch {
     return undefined;
   }

@@ -18,6 +18,17 @@ export const Stat = record('Stat', {
   numChildren: 'int',
   pzxid: 'long',
 });
+export const StatPersisted = record('StatPersisted', {
+  czxid: 'long',
+  mzxid: 'long',
+  ctime: 'long',
+  mtime: 'long',
+  version: 'int',
+  cversion: 'int',
+  aversion: 'int',
+  ephemeralOwner: 'long',
+  pzxid: 'long',
+});
 export const ClientInfo = record('ClientInfo', { authScheme: 'ustring', user: 'ustring' });
 
 // org.apache.zookeeper.proto: session set-up and headers
@@ -100,6 +111,8 @@ export const ReconfigRequest = record('ReconfigRequest', {
 
 // org.apache.zookeeper.server.persistence and org.apache.zookeeper.txn: what the server logs
 export const FileHeader = record('FileHeader', { magic: 'int', version: 'int', dbid: 'long' });
+/** A znode in a snapshot (DataNode.serialize): data, the index of its ACL list, its stat. */
+export const DataNode = record('DataNode', { data: 'buffer', acl: 'long', stat: StatPersisted });
 export const TxnHeader = record('TxnHeader', { clientId: 'long', cxid: 'int', zxid: 'long', time: 'long', type: 'int' });
 export const CreateTxn = record('CreateTxn', { path: 'ustring', data: 'buffer', acl: acls, ephemeral: 'boolean', parentCVersion: 'int' });
 export const CreateTTLTxn = record('CreateTTLTxn', { path: 'ustring', data: 'buffer', acl: acls, parentCVersion: 'int', ttl: 'long' });
