@@ -98,6 +98,7 @@ export class GroupConsumer {
   private lost = false;
   private joining: Promise<void> | null = null;
   private assignment = new Set<string>();
+  private assignedList: Array<{ topic: string; partition: number }> = [];
   private subscribed: string[];
   private snapshot: string | null = null;
   private nextMetadataAt = 0;
@@ -209,6 +210,26 @@ export class GroupConsumer {
 
   private markConsumed(positions: ReadonlyMap<string, Offset>): void {
     for (const [k, o] of positions) if (this.assignment.has(k)) this.consumed.set(k, o);
+  }
+
+  /** The processed positions of the assigned partitions: what a commit would write now. */
+  processedOffsets(): Offset[] {
+    return [...this.consumed.entries()].filter(([k]) => this.assignment.has(k)).map(([, o]) => ({ ...o }));
+  }
+
+  /** The partitions assigned in the current generation. */
+  assignedPartitions(): Array<{ topic: string; partition: number }> {
+    return this.assignedList.map((tp) => ({ ...tp }));
+  }
+
+  /**
+   * Commits the processed positions now, for callers that decide when to commit (autoCommit off),
+   * such as a Connect sink committing only what its task has flushed. Throws when the commit fails.
+   */
+  async commitProcessed(): Promise<void> {
+    const run = this.commits.then(() => this.commit());
+    this.commits = run.catch(() => {});
+    await run;
   }
 
   /** Interrupts a poll; shutdown() finishes the job. */
@@ -357,6 +378,7 @@ export class GroupConsumer {
         });
       }
       this.assignment.clear();
+      this.assignedList = [];
       this.consumed.clear();
       this.fetcher.assign([]);
     }
@@ -436,6 +458,7 @@ export class GroupConsumer {
     const assigned = decodeAssignment(sync.assignment).flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
     const committed = await this.fetchCommitted(assigned);
     this.assignment = new Set(assigned.map((tp) => key(tp.topic, tp.partition)));
+    this.assignedList = assigned;
     this.consumed.clear();
     this.lastCommitted = new Map();
     for (const o of committed.values()) {
