@@ -4,10 +4,8 @@
 // commit their offsets) and exits 0. Exit codes as Kafka's: usage 1, an error before the worker
 // starts 2, a worker or connector that fails to start 3. With -daemon it runs in the background,
 // writing to <LOG_DIR>/connectStandalone.out, and returns once the REST API answers.
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { request } from 'node:http';
 import { readPropertiesFile } from '../config/properties.js';
 import { KtoolError } from '../errors.js';
@@ -18,6 +16,7 @@ import { javaTrace } from '../connect/error-handling.js';
 import { workerConfig } from '../connect/worker-config.js';
 import type { TargetState } from '../connect/worker.js';
 import type { Command } from './shared/command.js';
+import { startDaemon } from './shared/daemon.js';
 import type { CliIO } from './shared/io.js';
 
 const USAGE = 'Usage: ConnectStandalone worker.properties [connector1.properties connector2.json ...]';
@@ -110,17 +109,6 @@ async function runForeground(args: readonly string[], io: CliIO): Promise<void> 
   }
 }
 
-/** The directory holding bin/ktool.js (src/ or dist/src/ are below it). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'bin', 'ktool.js')) && existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new KtoolError('NO_BIN', 'Cannot find bin/ktool.js to start the daemon');
-    dir = up;
-  }
-}
-
 function restAnswers(url: string): Promise<boolean> {
   return new Promise((done) => {
     const req = request(url, { timeout: 1000 }, (res) => {
@@ -140,30 +128,21 @@ function restAnswers(url: string): Promise<boolean> {
 async function runDaemon(args: readonly string[], io: CliIO): Promise<void> {
   const props = Object.fromEntries(readPropertiesFile(resolve(io.cwd, args[0]!)));
   const { listener } = workerConfig(props);
-  const logDir = resolve(io.cwd, io.env.LOG_DIR ?? 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, 'connectStandalone.out');
-  const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'ktool.js'), 'connect-standalone', ...args.map((a) => resolve(io.cwd, a))], {
-    cwd: io.cwd,
-    detached: true,
-    stdio: ['ignore', fd, fd],
-    env: io.env,
-    windowsHide: true,
-  });
-  closeSync(fd);
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  child.unref();
   const host = listener.host === '' || listener.host === '0.0.0.0' ? '127.0.0.1' : listener.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${listener.port}/`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited !== undefined) throw new KtoolError('CONNECT_FAILED', `Kafka Connect exited during startup (exit code ${exited}); see ${logFile}`, { exitCode: exited ?? 2 });
-    if (listener.port !== 0 && (await restAnswers(url))) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new KtoolError('CONNECT_START_TIMEOUT', `Kafka Connect did not answer on ${url} within ${READY_TIMEOUT_MS / 1000} s; see ${logFile}`);
+  await startDaemon(
+    {
+      args: ['connect-standalone', ...args.map((a) => resolve(io.cwd, a))],
+      logName: 'connectStandalone.out',
+      what: 'Kafka Connect',
+      readyMeans: `answer on ${url}`,
+      timeoutMs: READY_TIMEOUT_MS,
+      failureExitCode: 2,
+      pollMs: 200,
+      ready: async () => listener.port !== 0 && (await restAnswers(url)),
+    },
+    io,
+  );
 }
 
 async function run(argv: readonly string[], io: CliIO): Promise<void> {

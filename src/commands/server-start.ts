@@ -3,20 +3,18 @@
 // In the foreground it logs to stdout and stops cleanly on SIGINT/SIGTERM. With -daemon it starts
 // a detached copy of itself writing to <LOG_DIR>/kafkaServer.out and returns once that broker
 // accepts connections. Each broker registers itself for `server-stop`.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { startBroker } from '../broker/index.js';
 import { loadBrokerConfig, type BrokerConfig } from '../config/broker-config.js';
 import { parseKeyValueList } from '../config/properties.js';
 import { KtoolError, UsageError } from '../errors.js';
 import { createLogger, formatLogLine } from '../log.js';
 import { KAFKA_VERSION, VERSION_OPTION, type Command } from './shared/command.js';
+import { canConnect, startDaemon } from './shared/daemon.js';
 import type { CliIO } from './shared/io.js';
 import { parseArgs, type OptionSpec } from './shared/options.js';
-import { isAlive, registerServer, runDir, serverRecord, unregisterServer } from './shared/server-registry.js';
+import { registerServer, runDir, serverRecord, unregisterServer } from './shared/server-registry.js';
 
 export interface ServerStartOptions {
   daemon: boolean;
@@ -85,72 +83,26 @@ async function runForeground(opts: ServerStartOptions, io: CliIO): Promise<void>
   }
 }
 
-/** The directory holding bin/ktool.js, found by walking up from this module (src/ or dist/src/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'bin', 'ktool.js')) && existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new KtoolError('NO_BIN', 'Cannot find bin/ktool.js to start the daemon');
-    dir = up;
-  }
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  const target = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return new Promise((done) => {
-    const socket = connect({ host: target, port });
-    const finish = (ok: boolean): void => {
-      socket.destroy();
-      done(ok);
-    };
-    socket.setTimeout(1000, () => finish(false));
-    socket.once('connect', () => finish(true));
-    socket.once('error', () => finish(false));
-  });
-}
-
-function tail(file: string, lines = 20): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
-  } catch {
-    return '';
-  }
-}
-
 async function runDaemon(opts: ServerStartOptions, io: CliIO): Promise<void> {
   loadConfig(opts, io.cwd); // fail here, in the caller's terminal, on a bad config
-  const logDir = resolve(io.cwd, io.env.LOG_DIR ?? 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, 'kafkaServer.out');
-  const fd = openSync(logFile, 'a');
-  const args = [join(packageRoot(), 'bin', 'ktool.js'), 'server-start'];
+  const args = ['server-start'];
   if (opts.propertiesFile !== undefined) args.push(resolve(io.cwd, opts.propertiesFile));
   for (const o of opts.overrides) args.push('--override', o);
-  const child = spawn(process.execPath, args, {
-    cwd: io.cwd,
-    detached: true,
-    stdio: ['ignore', fd, fd],
-    env: { ...io.env, KTOOL_SERVER_OUT: logFile },
-    windowsHide: true,
-  });
-  closeSync(fd);
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  child.unref();
-
   const dir = runDir(io.env);
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited !== undefined || (child.pid !== undefined && !isAlive(child.pid))) {
-      throw new KtoolError('BROKER_START_FAILED', `Kafka server exited during startup (exit code ${exited ?? 'unknown'}); see ${logFile}:\n${tail(logFile)}`);
-    }
-    const record = child.pid === undefined ? undefined : serverRecord(dir, child.pid);
-    if (record && (await canConnect(record.host, record.port))) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGTERM');
-  throw new KtoolError('BROKER_START_TIMEOUT', `Kafka server did not accept connections within ${READY_TIMEOUT_MS / 1000} s; see ${logFile}`);
+  await startDaemon(
+    {
+      args,
+      logName: 'kafkaServer.out',
+      what: 'Kafka server',
+      readyMeans: 'accept connections',
+      timeoutMs: READY_TIMEOUT_MS,
+      ready: async (pid) => {
+        const record = serverRecord(dir, pid);
+        return record !== undefined && (await canConnect(record.host, record.port));
+      },
+    },
+    io,
+  );
 }
 
 async function run(argv: readonly string[], io: CliIO): Promise<void> {

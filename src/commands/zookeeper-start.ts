@@ -4,20 +4,18 @@
 // SIGINT/SIGTERM. With -daemon it starts a detached copy of itself writing to
 // <LOG_DIR>/zookeeper.out and returns once that server accepts connections. Each server registers
 // itself for `zookeeper-stop`. A bad config exits 2, as ZooKeeperServerMain does.
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { readPropertiesFile, type Properties } from '../config/properties.js';
 import { KtoolError, UsageError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { unknownKeys, zkConfigFrom, type ZkConfig } from '../zookeeper/server/config.js';
 import { ZooKeeperServer } from '../zookeeper/server/server.js';
 import { KAFKA_VERSION, VERSION_OPTION, type Command } from './shared/command.js';
+import { canConnect, startDaemon } from './shared/daemon.js';
 import type { CliIO } from './shared/io.js';
 import type { OptionSpec } from './shared/options.js';
-import { isAlive, registerServer, runDir, serverRecord, unregisterServer } from './shared/server-registry.js';
+import { registerServer, runDir, serverRecord, unregisterServer } from './shared/server-registry.js';
 
 export interface ZookeeperStartOptions {
   daemon: boolean;
@@ -100,72 +98,26 @@ async function runForeground(opts: ZookeeperStartOptions, io: CliIO): Promise<vo
   if (server.failure) throw new KtoolError('ZOOKEEPER_FAILED', server.failure.message, { reported: true });
 }
 
-/** The directory holding bin/ktool.js, found by walking up from this module (src/ or dist/src/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'bin', 'ktool.js')) && existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new KtoolError('NO_BIN', 'Cannot find bin/ktool.js to start the daemon');
-    dir = up;
-  }
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  const target = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return new Promise((done) => {
-    const socket = connect({ host: target, port });
-    const finish = (ok: boolean): void => {
-      socket.destroy();
-      done(ok);
-    };
-    socket.setTimeout(1000, () => finish(false));
-    socket.once('connect', () => finish(true));
-    socket.once('error', () => finish(false));
-  });
-}
-
-function tail(file: string, lines = 20): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
-  } catch {
-    return '';
-  }
-}
-
 async function runDaemon(opts: ZookeeperStartOptions, io: CliIO): Promise<void> {
   // Fail here, in the caller's terminal, on a bad config.
   loadZkConfig(opts, io.cwd, createLogger('org.apache.zookeeper.server.ZooKeeperServerMain', io.stderr, 'ERROR'));
-  const logDir = resolve(io.cwd, io.env.LOG_DIR ?? 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, 'zookeeper.out');
-  const fd = openSync(logFile, 'a');
-  const args = [join(packageRoot(), 'bin', 'ktool.js'), 'zookeeper-start'];
+  const args = ['zookeeper-start'];
   if (opts.propertiesFile !== undefined) args.push(resolve(io.cwd, opts.propertiesFile));
-  const child = spawn(process.execPath, args, {
-    cwd: io.cwd,
-    detached: true,
-    stdio: ['ignore', fd, fd],
-    env: { ...io.env, KTOOL_SERVER_OUT: logFile },
-    windowsHide: true,
-  });
-  closeSync(fd);
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  child.unref();
-
   const dir = runDir(io.env);
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited !== undefined || (child.pid !== undefined && !isAlive(child.pid))) {
-      throw new KtoolError('ZOOKEEPER_START_FAILED', `ZooKeeper server exited during startup (exit code ${exited ?? 'unknown'}); see ${logFile}:\n${tail(logFile)}`);
-    }
-    const record = child.pid === undefined ? undefined : serverRecord(dir, child.pid, 'zookeeper');
-    if (record && (await canConnect(record.host, record.port))) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGTERM');
-  throw new KtoolError('ZOOKEEPER_START_TIMEOUT', `ZooKeeper server did not accept connections within ${READY_TIMEOUT_MS / 1000} s; see ${logFile}`);
+  await startDaemon(
+    {
+      args,
+      logName: 'zookeeper.out',
+      what: 'ZooKeeper server',
+      readyMeans: 'accept connections',
+      timeoutMs: READY_TIMEOUT_MS,
+      ready: async (pid) => {
+        const record = serverRecord(dir, pid, 'zookeeper');
+        return record !== undefined && (await canConnect(record.host, record.port));
+      },
+    },
+    io,
+  );
 }
 
 async function run(argv: readonly string[], io: CliIO): Promise<void> {
