@@ -3,6 +3,9 @@
 // TCP, kcat). Figures for a JVM Apache Kafka on this 2-core machine are quoted from the project's
 // issue for comparison; they are not measured here. Nothing here passes or fails. The storage
 // engine's own figures (append/read MB/s, recovery per GiB) come last, from bench/storage.ts.
+// Arguments pick sections (default: all): `npm run bench -- start kcat` runs only those two.
+// Sections: start (start-up, idle RSS), kcat (produce/consume), list (topics --list),
+// console (console-producer/-consumer), storage.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
@@ -16,6 +19,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ktool = join(root, 'bin', 'ktool.js');
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const RECORD_BYTES = 100;
+
+const SECTIONS = ['start', 'kcat', 'list', 'console', 'storage'] as const;
+const picked = process.argv.slice(2);
+for (const p of picked) if (!(SECTIONS as readonly string[]).includes(p)) throw new Error(`unknown bench section ${p}; one of ${SECTIONS.join(', ')}`);
+const runs = (section: (typeof SECTIONS)[number]): boolean => picked.length === 0 || picked.includes(section);
 
 const work = mkdtempSync(join(tmpdir(), 'ktool-bench-'));
 const recordsFile = join(work, 'records.txt');
@@ -144,7 +152,15 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => out.end(r));
   const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 
-  // Start-up and idle memory.
+  if (runs('start')) await startupSection();
+  if (runs('kcat') || runs('list') || runs('console')) {
+    if (hasKcat) await throughputSections();
+    else console.log('kcat is not installed: throughput rows skipped (apt-get install kcat)');
+  }
+  if (runs('storage')) await storageBench();
+}
+
+async function startupSection(): Promise<void> {
   const base = await bareNode();
   const starts: number[] = [];
   let idleRss = NaN;
@@ -162,36 +178,43 @@ async function main(): Promise<void> {
   t1.push(['start to accepting connections', `${fmt(median(starts))} ms`, `bare node: ${fmt(base.startupMs)} ms`, `${fmt(median(starts) / base.startupMs, 1)}×`, '≤ 250 ms', '~2,200 ms']);
   t1.push(['idle RSS', `${fmt(idleRss, 1)} MiB`, `bare node: ${fmt(base.rss, 1)} MiB`, `${fmt(idleRss / base.rss, 1)}×`, '≤ 80 MiB', '~315 MiB']);
   console.log(t1.toString());
+}
 
-  const disk = rawDisk();
-  const loop = await rawLoopback();
+/** kcat's produce and consume (also the reference, and the data, for the console rows), then the tools. */
+async function throughputSections(): Promise<void> {
   const b = await startBroker(join(work, 'throughput'));
   const bootstrap = `127.0.0.1:${b.port}`;
-  const t2 = new Table({ head: [`${fmt(RECORDS)} × ${RECORD_BYTES} B, one partition`, 'ktool broker', 'reference (same run)', 'JVM Kafka (issue)'] });
-  if (hasKcat) {
+  try {
     spawnSync(process.execPath, [ktool, 'topics', '--create', '--topic', 'bench', '--partitions', '1', '--bootstrap-server', bootstrap]);
     const p = timed('kcat', ['-P', '-b', bootstrap, '-t', 'bench', '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-l', recordsFile]);
-    t2.push(['produce (kcat -P)', recPerSec(p.seconds), `raw disk write+fsync: ${fmt(disk.writeMBs)} MB/s`, '~1,000,000 rec/s']);
     const c = timed('kcat', ['-C', '-b', bootstrap, '-t', 'bench', '-e', '-o', 'beginning', '-q', '-f', '%s\\n'], { stdoutFile: '/dev/null' });
-    t2.push(['consume (kcat -C -e)', recPerSec(c.seconds), `raw loopback TCP: ${fmt(loop)} MB/s; raw disk read: ${fmt(disk.readMBs)} MB/s`, '~1,300,000 rec/s']);
-    console.log(t2.toString());
-
+    if (runs('kcat')) {
+      const disk = rawDisk();
+      const loop = await rawLoopback();
+      const t2 = new Table({ head: [`${fmt(RECORDS)} × ${RECORD_BYTES} B, one partition`, 'ktool broker', 'reference (same run)', 'JVM Kafka (issue)'] });
+      t2.push(['produce (kcat -P)', recPerSec(p.seconds), `raw disk write+fsync: ${fmt(disk.writeMBs)} MB/s`, '~1,000,000 rec/s']);
+      t2.push(['consume (kcat -C -e)', recPerSec(c.seconds), `raw loopback TCP: ${fmt(loop)} MB/s; raw disk read: ${fmt(disk.readMBs)} MB/s`, '~1,300,000 rec/s']);
+      console.log(t2.toString());
+    }
+    if (!runs('list') && !runs('console')) return;
     const t3 = new Table({ head: ['tools (whole processes)', 'ktool', 'kcat (same run)', 'ktool / kcat', 'target'] });
-    const lists = [1, 2, 3, 4, 5].map(() => timed(process.execPath, [ktool, 'topics', '--list', '--bootstrap-server', bootstrap]).seconds * 1000);
-    const kcatL = [1, 2, 3].map(() => timed('kcat', ['-L', '-b', bootstrap]).seconds * 1000);
-    t3.push(['topics --list (kcat -L)', `${fmt(median(lists))} ms`, `${fmt(median(kcatL))} ms`, `${fmt(median(lists) / median(kcatL), 1)}×`, '≤ 300 ms (Kafka ~750 ms)']);
-    const input = readFileSync(recordsFile, 'utf8');
-    spawnSync(process.execPath, [ktool, 'topics', '--create', '--topic', 'bench-console', '--bootstrap-server', bootstrap]);
-    const cp = timed(process.execPath, [ktool, 'console-producer', '--topic', 'bench-console', '--bootstrap-server', bootstrap], { input });
-    t3.push(['console-producer (stdin → topic)', cp.status === 0 ? recPerSec(cp.seconds) : `failed: ${cp.stderr.split('\n')[0]}`, recPerSec(p.seconds), `${fmt(p.seconds / cp.seconds, 2)}×`, '≥ 0.5×']);
-    const cc = timed(process.execPath, [ktool, 'console-consumer', '--topic', 'bench', '--from-beginning', '--max-messages', String(RECORDS), '--bootstrap-server', bootstrap], { stdoutFile: '/dev/null' });
-    t3.push(['console-consumer (topic → stdout)', cc.status === 0 ? recPerSec(cc.seconds) : `failed: ${cc.stderr.split('\n')[0]}`, recPerSec(c.seconds), `${fmt(c.seconds / cc.seconds, 2)}×`, '≥ 0.5×']);
+    if (runs('list')) {
+      const lists = [1, 2, 3, 4, 5].map(() => timed(process.execPath, [ktool, 'topics', '--list', '--bootstrap-server', bootstrap]).seconds * 1000);
+      const kcatL = [1, 2, 3].map(() => timed('kcat', ['-L', '-b', bootstrap]).seconds * 1000);
+      t3.push(['topics --list (kcat -L)', `${fmt(median(lists))} ms`, `${fmt(median(kcatL))} ms`, `${fmt(median(lists) / median(kcatL), 1)}×`, '≤ 300 ms (Kafka ~750 ms)']);
+    }
+    if (runs('console')) {
+      const input = readFileSync(recordsFile, 'utf8');
+      spawnSync(process.execPath, [ktool, 'topics', '--create', '--topic', 'bench-console', '--bootstrap-server', bootstrap]);
+      const cp = timed(process.execPath, [ktool, 'console-producer', '--topic', 'bench-console', '--bootstrap-server', bootstrap], { input });
+      t3.push(['console-producer (stdin → topic)', cp.status === 0 ? recPerSec(cp.seconds) : `failed: ${cp.stderr.split('\n')[0]}`, recPerSec(p.seconds), `${fmt(p.seconds / cp.seconds, 2)}×`, '≥ 0.5×']);
+      const cc = timed(process.execPath, [ktool, 'console-consumer', '--topic', 'bench', '--from-beginning', '--max-messages', String(RECORDS), '--bootstrap-server', bootstrap], { stdoutFile: '/dev/null' });
+      t3.push(['console-consumer (topic → stdout)', cc.status === 0 ? recPerSec(cc.seconds) : `failed: ${cc.stderr.split('\n')[0]}`, recPerSec(c.seconds), `${fmt(c.seconds / cc.seconds, 2)}×`, '≥ 0.5×']);
+    }
     console.log(t3.toString());
-  } else {
-    console.log('kcat is not installed: throughput rows skipped (apt-get install kcat)');
+  } finally {
+    await stopBroker(b);
   }
-  await stopBroker(b);
-  await storageBench();
 }
 
 main()

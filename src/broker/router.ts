@@ -9,6 +9,8 @@ export interface RequestContext {
   readonly clientHost: string;
   readonly connectionId: string;
   readonly listenerName: string;
+  /** Runs `fn` once the socket has taken this request's response bytes (never if it is dropped). */
+  whenSent?(fn: () => void): void;
 }
 
 /** Returned by a handler when Kafka sends no response (Produce with acks=0). */

@@ -132,6 +132,11 @@ export interface AppendOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Gives read() a buffer of at least `size` bytes to read into. */
+export type ReadAlloc = (size: number) => Buffer<ArrayBuffer>;
+const allocate: ReadAlloc = (size) => Buffer.allocUnsafe(size);
+const lastOffsetIn = (buf: Buffer, at: number): number => readInt64Number(buf, at + BatchField.baseOffset) + buf.readInt32BE(at + BatchField.lastOffsetDelta);
 const MAX_POSITION = 0x7fffffff;
 
 interface ReadHint {
@@ -651,74 +656,83 @@ export class PartitionLog {
    * Whole batches starting with the one that holds `fetchOffset`, as stored, up to `maxBytes`
    * in total. When the first batch alone is larger: with `minOneMessage` it is returned whole,
    * otherwise nothing is. `fetchOffset == logEndOffset` gives an empty buffer; outside
-   * [logStartOffset, logEndOffset] throws OFFSET_OUT_OF_RANGE.
+   * [logStartOffset, logEndOffset] throws OFFSET_OUT_OF_RANGE. The bytes are read into one buffer
+   * from `alloc` (at least the size asked for), so a caller can hand in reusable ones.
    */
-  read(fetchOffset: bigint, maxBytes: number, minOneMessage = false): Buffer<ArrayBuffer> {
+  read(fetchOffset: bigint, maxBytes: number, minOneMessage = false, alloc: ReadAlloc = allocate): Buffer<ArrayBuffer> {
     this.ensureOpen();
     try {
-      return this.readBatches(fetchOffset, maxBytes, minOneMessage);
+      return this.readBatches(fetchOffset, maxBytes, minOneMessage, alloc);
     } catch (err) {
       throw this.storageError(`reading at offset ${fetchOffset}`, err);
     }
   }
 
-  private readBatches(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean): Buffer<ArrayBuffer> {
+  private readBatches(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean, alloc: ReadAlloc): Buffer<ArrayBuffer> {
     const end = this.active.nextOffset;
     if (fetchOffset < BigInt(this.startOffset) || fetchOffset > BigInt(end)) throw this.outOfRange(fetchOffset);
     const offset = Number(fetchOffset);
     if (offset === end) return EMPTY;
 
-    let index = -1;
-    let first: BatchLocation | null = null;
+    // A consumer's next fetch usually starts where the previous read ended: read from there
+    // straight away and check the first batch in memory, instead of scanning for it first.
     const hint = this.readHint;
     if (hint !== null && hint.offset === offset && hint.position < hint.segment.size) {
-      index = this.segments.indexOf(hint.segment);
-      if (index >= 0) first = hint.segment.findBatchFrom(hint.position, offset);
-    }
-    if (first === null) {
-      // A segment can end before the next one starts (offsets compacted away): move on.
-      for (index = this.segmentIndexFor(offset); index < this.segments.length; index++) {
-        first = this.segments[index]!.findBatch(offset);
-        if (first !== null) break;
+      const index = this.segments.indexOf(hint.segment);
+      if (index >= 0) {
+        const bytes = this.copyBatches(index, hint.position, maxBytes, alloc);
+        if (bytes.length > 0 && lastOffsetIn(bytes, 0) >= offset) return bytes;
       }
-      if (first === null) return EMPTY;
     }
 
+    let index: number;
+    let first: BatchLocation | null = null;
+    // A segment can end before the next one starts (offsets compacted away): move on.
+    for (index = this.segmentIndexFor(offset); index < this.segments.length; index++) {
+      first = this.segments[index]!.findBatch(offset);
+      if (first !== null) break;
+    }
+    if (first === null) return EMPTY;
     if (first.size > maxBytes && !minOneMessage) return EMPTY;
-    const parts: Array<Buffer<ArrayBuffer>> = [];
+    return this.copyBatches(index, first.position, Math.max(maxBytes, first.size), alloc);
+  }
+
+  /**
+   * The whole batches from segment `index` at `position` onwards, up to `budget` bytes, read into
+   * one buffer (one read per segment). Moves on to the next segment only when this one was read
+   * to its end. Records where it stopped as the read hint.
+   */
+  private copyBatches(index: number, position: number, budget: number, alloc: ReadAlloc): Buffer<ArrayBuffer> {
+    let available = this.segments[index]!.size - position;
+    for (let i = index + 1; i < this.segments.length && available < budget; i++) available += this.segments[i]!.size;
+    const size = Math.min(budget, available);
+    if (size < BATCH_HEADER_SIZE) return EMPTY;
+    const buf = alloc(size);
     let total = 0;
-    let budget = Math.max(maxBytes, first.size > maxBytes ? first.size : 0);
     let seg = this.segments[index]!;
-    let position = first.position;
-    let lastEnd: { segment: LogSegment; position: number; next: number } | null = null;
     for (;;) {
-      const want = Math.min(seg.size - position, budget);
+      const want = Math.min(seg.size - position, size - total);
       if (want > 0) {
-        const chunk = seg.read(position, want);
+        const n = seg.readInto(position, want, buf, total);
         // Keep whole batches only; the walk is over bytes already in memory.
-        let at = 0;
+        let at = total;
         let nextOffset = -1;
-        while (chunk.length - at >= BATCH_HEADER_SIZE) {
-          const size = batchSizeAt(chunk, at);
-          if (size <= 0 || at + size > chunk.length) break;
-          nextOffset = readInt64Number(chunk, at) + chunk.readInt32BE(at + BatchField.lastOffsetDelta) + 1;
-          at += size;
+        while (total + n - at >= BATCH_HEADER_SIZE) {
+          const batch = batchSizeAt(buf, at);
+          if (batch <= 0 || at + batch > total + n) break;
+          nextOffset = lastOffsetIn(buf, at) + 1;
+          at += batch;
         }
-        if (at > 0) {
-          parts.push(at === chunk.length ? chunk : chunk.subarray(0, at));
-          total += at;
-          budget -= at;
-          lastEnd = { segment: seg, position: position + at, next: nextOffset };
-        }
-        if (at < want || position + at < seg.size) break;
+        const used = at - total;
+        total = at;
+        if (used > 0) this.readHint = { offset: nextOffset, segment: seg, position: position + used };
+        if (used < want || position + used < seg.size) break;
       }
-      if (budget <= 0 || index + 1 >= this.segments.length) break;
+      if (total >= size || index + 1 >= this.segments.length) break;
       seg = this.segments[++index]!;
       position = 0;
     }
-    if (lastEnd !== null) this.readHint = { offset: lastEnd.next, segment: lastEnd.segment, position: lastEnd.position };
-    if (parts.length === 0) return EMPTY;
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
+    return total === 0 ? EMPTY : buf.subarray(0, total);
   }
 
   /**

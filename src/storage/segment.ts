@@ -587,8 +587,13 @@ export class LogSegment implements DescriptorHolder {
   /** Reads file bytes [position, position + length) into a new buffer (shorter only at EOF). */
   read(position: number, length: number): Buffer<ArrayBuffer> {
     const buf = Buffer.allocUnsafe(length);
-    const n = readFully(this.handle(), buf, 0, length, position);
+    const n = this.readInto(position, length, buf, 0);
     return n === length ? buf : buf.subarray(0, n);
+  }
+
+  /** Reads file bytes [position, position + length) into `target` at `at`; returns the count (less only at EOF). */
+  readInto(position: number, length: number, target: Uint8Array, at: number): number {
+    return readFully(this.handle(), target, at, length, position);
   }
 
   /** The segment stops being the active one: record its final time-index entry, close indexes. */

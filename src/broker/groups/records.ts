@@ -11,10 +11,11 @@
 // Replay keeps the last value per key; a tombstone removes the key. Records of the new consumer
 // protocol (types 3+) are reported as unknown so the caller can skip them.
 import { decodeMessage, encodeMessage } from '../../protocol/codec.js';
-import {
-  GroupMetadataKeySchema, GroupMetadataValueSchema, OffsetCommitKeySchema, OffsetCommitValueSchema,
-  type GroupMetadataValue, type OffsetCommitKey, type OffsetCommitValue,
-} from '../../protocol/coordinator-records/index.js';
+// By module, not through the index of all 31 record types: the broker's start loads only these.
+import { GroupMetadataKeySchema } from '../../protocol/coordinator-records/group-metadata-key.js';
+import { GroupMetadataValueSchema, type GroupMetadataValue } from '../../protocol/coordinator-records/group-metadata-value.js';
+import { OffsetCommitKeySchema, type OffsetCommitKey } from '../../protocol/coordinator-records/offset-commit-key.js';
+import { OffsetCommitValueSchema, type OffsetCommitValue } from '../../protocol/coordinator-records/offset-commit-value.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { Reader } from '../../protocol/reader.js';
 import type { MessageSchema } from '../../protocol/schema.js';

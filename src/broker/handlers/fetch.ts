@@ -5,7 +5,8 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { ZERO_UUID } from '../../protocol/codec.js';
 import { Fetch, type FetchRequest, type FetchResponse } from '../../protocol/messages/fetch.js';
-import { StorageError } from '../../storage/log.js';
+import { StorageError, type ReadAlloc } from '../../storage/log.js';
+import { BufferPool } from '../network/buffer-pool.js';
 import type { Partition } from '../partitions.js';
 import type { RequestContext, Route } from '../router.js';
 import type { BrokerState } from '../state.js';
@@ -18,27 +19,41 @@ const NO_EPOCH = { epoch: -1, endOffset: -1n };
 const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
 const NO_SNAPSHOT = { endOffset: -1n, epoch: -1 };
 const READ_COMMITTED = 1;
+/** Java's and librdkafka's default max.partition.fetch.bytes: one slab holds a default fetch. */
+const SLAB_BYTES = 1 << 20;
 
 export function fetchRoute(state: BrokerState): Route {
+  const pool = new BufferPool(SLAB_BYTES, 64 * 1024, 8);
   return {
     api: Fetch,
     versions: [4, 17],
     async handle(req: FetchRequest, ctx: RequestContext): Promise<FetchResponse> {
       const byId = ctx.header.apiVersion >= 13;
       const deadline = Date.now() + Math.max(0, req.maxWaitMs);
+      const taken: Array<Buffer<ArrayBuffer>> = [];
+      const alloc: ReadAlloc = (size) => {
+        const buf = pool.take(size);
+        taken.push(buf);
+        return buf;
+      };
+      const giveBack = (): void => {
+        for (const buf of taken.splice(0)) pool.release(buf);
+      };
       for (;;) {
-        const { responses, bytes, errors, watched } = collect(state, req, byId);
+        const { responses, bytes, errors, watched } = collect(state, req, byId, alloc);
         const remaining = deadline - Date.now();
         if (bytes >= req.minBytes || errors || remaining <= 0 || watched.length === 0 || state.shutdown.aborted) {
+          if (ctx.whenSent) ctx.whenSent(giveBack);
           return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses, nodeEndpoints: [] };
         }
+        giveBack(); // this round's responses are dropped: their bytes are free again
         await nextAppend(watched, remaining, state.shutdown);
       }
     },
   };
 }
 
-function collect(state: BrokerState, req: FetchRequest, byId: boolean) {
+function collect(state: BrokerState, req: FetchRequest, byId: boolean, alloc: ReadAlloc) {
   let budget = req.maxBytes;
   let bytes = 0;
   let errors = false;
@@ -66,7 +81,7 @@ function collect(state: BrokerState, req: FetchRequest, byId: boolean) {
           const limit = Math.min(p.partitionMaxBytes, budget);
           // The first partition with data returns at least one whole batch, so a batch larger
           // than the limits can still be consumed (KIP-74).
-          const records = limit > 0 || bytes === 0 ? log.read(p.fetchOffset, Math.max(limit, 0), bytes === 0) : EMPTY;
+          const records = limit > 0 || bytes === 0 ? log.read(p.fetchOffset, Math.max(limit, 0), bytes === 0, alloc) : EMPTY;
           bytes += records.length;
           budget -= records.length;
           if (records.length === 0) watched.push(partition);

@@ -105,6 +105,28 @@ describe('PartitionLog append and read', () => {
     log.close();
   });
 
+  it('reads fetch after fetch into a caller\'s reused buffer, oversized batches included', () => {
+    const log = PartitionLog.open(tempDir(), config({ segmentBytes: 3000, indexIntervalBytes: 200 }));
+    // Every fifth batch is larger than the 400-byte limit: minOneMessage returns it alone.
+    const model = fill(log, 60, (i) => (i % 5 === 4 ? 12 : 1 + (i % 3)), { valueSize: 30 });
+    const scratch = Buffer.alloc(1 << 16);
+    const sizes: number[] = [];
+    const copies: Buffer[] = [];
+    let offset = 0n;
+    while (offset < log.logEndOffset) {
+      const got = log.read(offset, 400, true, (size) => {
+        sizes.push(size);
+        return size <= scratch.length ? scratch : Buffer.allocUnsafe(size);
+      });
+      copies.push(Buffer.from(got)); // the next read overwrites scratch
+      const offs = batchOffsets(got);
+      offset = model.find((m) => m.baseOffset === offs[offs.length - 1])!.lastOffset + 1n;
+    }
+    expect(Buffer.concat(copies).equals(Buffer.concat(model.map((m) => m.bytes)))).toBe(true);
+    expect(sizes.every((n) => n > 0)).toBe(true);
+    log.close();
+  });
+
   it('finds the batch holding every offset, as a sorted-array model does', () => {
     const log = PartitionLog.open(tempDir(), config({ segmentBytes: 5000, indexIntervalBytes: 150 }));
     const model = fill(log, 200, (i) => 1 + ((i * 7) % 5));
