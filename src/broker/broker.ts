@@ -11,6 +11,8 @@ import { Connection, type ConnectionStats } from './network/connection.js';
 import { PartitionManager } from './partitions.js';
 import { RouteTable } from './router.js';
 import type { BrokerState, Endpoint } from './state.js';
+import { localTopicBackend } from './metadata/topic-backend.js';
+import type { ZkBroker } from './zk/zk-broker.js';
 import { apiVersionsRoute } from './handlers/api-versions.js';
 import { createPartitionsRoute, createTopicsRoute, deleteTopicsRoute, describeConfigsRoute } from './handlers/admin.js';
 import { deleteRecordsRoute } from './handlers/delete-records.js';
@@ -45,6 +47,8 @@ export class Broker {
     private readonly log: Logger,
     private readonly abort: AbortController,
     private readonly maintenance: LogMaintenance,
+    /** ZooKeeper mode (zookeeper.connect), else undefined. */
+    readonly zk?: ZkBroker,
   ) {}
 
   /** First listener's address. */
@@ -63,7 +67,16 @@ export class Broker {
   static async start(config: BrokerConfig, log: Logger = silentLogger): Promise<Broker> {
     const server = log.child(`kafka.server.KafkaRaftServer`);
     const started = Date.now();
-    const { clusterId, formatted } = prepareLogDirs(config.logDirs, config.nodeId);
+    // ZooKeeper mode is loaded only when configured: the default start-up path never imports it.
+    const zk = config.props.get('zookeeper.connect')?.trim() ? await (await import('./zk/zk-broker.js')).ZkBroker.connect(config, log) : undefined;
+    let prepared: ReturnType<typeof prepareLogDirs>;
+    try {
+      prepared = prepareLogDirs(config.logDirs, config.nodeId, zk?.clusterId);
+    } catch (err) {
+      await zk?.close();
+      throw err;
+    }
+    const { clusterId, formatted } = prepared;
     for (const dir of formatted) log.child('kafka.tools.StorageTool').info(`Formatting data directory ${dir} with cluster id ${clusterId}.`);
     for (const key of config.unknownKeys) log.child('kafka.server.KafkaConfig').warn(`These configurations '${key}' were supplied but are not used yet.`);
 
@@ -77,6 +90,7 @@ export class Broker {
     let routes!: RouteTable;
     let producerId = BigInt(Date.now()) * 1000n;
     const abort = new AbortController();
+    const onTopicsDeleted: BrokerState['onTopicsDeleted'] = [];
     const state: BrokerState = {
       nodeId: config.nodeId,
       clusterId,
@@ -89,7 +103,8 @@ export class Broker {
       routes: () => routes,
       nextProducerId: () => producerId++,
       internalTopicCreators: new Map(),
-      onTopicsDeleted: [],
+      onTopicsDeleted,
+      topicBackend: zk ?? localTopicBackend(partitions, onTopicsDeleted, log.child('kafka.server.KafkaApis')),
     };
     // Replays __consumer_offsets; stops (timers cleared, parked joins answered) on shutdown.
     const groups = startGroupCoordinator(state);
@@ -111,9 +126,10 @@ export class Broker {
       ...groupRoutes(state, groups),
     ]);
     maintenance.start(state);
-    broker = new Broker(config, state, log, abort, maintenance);
+    broker = new Broker(config, state, log, abort, maintenance, zk);
     try {
       for (const l of config.listeners) await broker.listen(l, routes);
+      await zk?.start(state);
     } catch (err) {
       await broker.close();
       throw err;
@@ -171,6 +187,8 @@ export class Broker {
     log.info(`[KafkaRaftServer nodeId=${this.config.nodeId}] shutting down`);
     this.abort.abort();
     await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))).concat(this.closeConnections()));
+    // Ends the ZooKeeper session (our ephemerals go at once) before the logs it may touch close.
+    await this.zk?.close().catch((err: unknown) => log.warn('Error closing the ZooKeeper session', err));
     this.maintenance.shutdown();
     this.state.partitions.closeAll();
     log.info(`[KafkaRaftServer nodeId=${this.config.nodeId}] shut down completed`);

@@ -26,17 +26,21 @@ export function readMetaProperties(dir: string): MetaProperties | undefined {
   return { nodeId, clusterId, directoryId: p.get('directory.id') ?? uuidToBase64(randomUuid()) };
 }
 
-export function writeMetaProperties(dir: string, meta: MetaProperties): void {
-  const text =
-    `#\n#${new Date().toString()}\n` +
-    `node.id=${meta.nodeId}\ndirectory.id=${meta.directoryId}\nversion=1\ncluster.id=${meta.clusterId}\n`;
+/** `zkMode`: version 0 with broker.id, the only form a ZooKeeper-mode Kafka 2.x broker accepts. */
+export function writeMetaProperties(dir: string, meta: MetaProperties, zkMode = false): void {
+  const text = zkMode
+    ? `#\n#${new Date().toString()}\ncluster.id=${meta.clusterId}\nversion=0\nbroker.id=${meta.nodeId}\n`
+    : `#\n#${new Date().toString()}\n` + `node.id=${meta.nodeId}\ndirectory.id=${meta.directoryId}\nversion=1\ncluster.id=${meta.clusterId}\n`;
   const file = join(dir, 'meta.properties');
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
 }
 
-/** Formats empty dirs and checks that every dir belongs to this node and one cluster. */
-export function prepareLogDirs(dirs: readonly string[], nodeId: number): { clusterId: string; formatted: string[] } {
+/**
+ * Formats empty dirs and checks that every dir belongs to this node and one cluster. In ZooKeeper
+ * mode `zkClusterId` is /cluster/id: new dirs take it and existing ones must match, as Kafka checks.
+ */
+export function prepareLogDirs(dirs: readonly string[], nodeId: number, zkClusterId?: string): { clusterId: string; formatted: string[] } {
   const found = dirs.map((d) => {
     mkdirSync(d, { recursive: true });
     return readMetaProperties(d);
@@ -49,11 +53,17 @@ export function prepareLogDirs(dirs: readonly string[], nodeId: number): { clust
       throw new MetaPropertiesError(`Stored node id ${m.nodeId} in ${dirs[i]} doesn't match the configured node.id ${nodeId}. If you moved your data, make sure your configured node id matches.`);
     }
   }
-  const clusterId = [...clusterIds][0] ?? uuidToBase64(randomUuid());
+  const stored = [...clusterIds][0];
+  if (zkClusterId !== undefined && stored !== undefined && stored !== zkClusterId) {
+    throw new MetaPropertiesError(
+      `The Cluster ID ${zkClusterId} doesn't match stored clusterId Some(${stored}) in meta.properties. The broker is trying to join the wrong cluster. Configured zookeeper.connect may be wrong.`,
+    );
+  }
+  const clusterId = zkClusterId ?? stored ?? uuidToBase64(randomUuid());
   const formatted: string[] = [];
   for (let i = 0; i < dirs.length; i++) {
     if (found[i]) continue;
-    writeMetaProperties(dirs[i]!, { nodeId, clusterId, directoryId: uuidToBase64(randomUuid()) });
+    writeMetaProperties(dirs[i]!, { nodeId, clusterId, directoryId: uuidToBase64(randomUuid()) }, zkClusterId !== undefined);
     formatted.push(dirs[i]!);
   }
   return { clusterId, formatted };

@@ -78,8 +78,15 @@ export function logConfigFor(topic: TopicInfo, broker: Properties): LogConfig {
   };
 }
 
+/** Told after a topic is created or grows on this broker (ZooKeeper mode records it there). */
+export interface TopicListener {
+  created(topic: TopicInfo): void;
+  partitionsAdded(topic: TopicInfo): void;
+}
+
 export class PartitionManager {
   private readonly partitions = new Map<string, Partition[]>();
+  readonly topicListeners: TopicListener[] = [];
 
   constructor(
     private readonly logDirs: readonly string[],
@@ -147,12 +154,14 @@ export class PartitionManager {
     return this.partitions.get(topic) ?? [];
   }
 
-  createTopic(name: string, partitions: number, configs: Map<string, string>): TopicInfo {
-    const topic = this.metadata.create(name, partitions, configs);
+  /** `id`: the topic id when it is already known elsewhere (ZooKeeper); a new one otherwise. */
+  createTopic(name: string, partitions: number, configs: Map<string, string>, id?: string): TopicInfo {
+    const topic = this.metadata.create(name, partitions, configs, id);
     const parts: Partition[] = [];
     for (let i = 0; i < partitions; i++) parts.push(this.openPartition(topic, i));
     this.partitions.set(name, parts);
     this.log.info(`Created topic ${name} with topic ID ${uuidToBase64(topic.id)}, ${partitions} partition(s) and configs ${formatConfigs(configs)}`);
+    for (const l of this.topicListeners) l.created(topic);
     return topic;
   }
 
@@ -161,6 +170,7 @@ export class PartitionManager {
     const parts = this.partitions.get(name)!;
     for (let i = parts.length; i < total; i++) parts.push(this.openPartition(topic, i));
     this.metadata.setPartitions(name, total);
+    for (const l of this.topicListeners) l.partitionsAdded(topic);
   }
 
   /** Removes a topic: metadata first, then each partition dir is renamed `-delete` and removed. */

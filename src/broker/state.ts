@@ -3,6 +3,7 @@
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { Logger } from '../log.js';
 import type { ClusterMetadata } from './metadata/cluster-metadata.js';
+import type { TopicBackend } from './metadata/topic-backend.js';
 import type { PartitionManager } from './partitions.js';
 import type { RouteTable } from './router.js';
 
@@ -28,4 +29,6 @@ export interface BrokerState {
   /** Internal topics created with their own settings when a client asks for them by name. */
   readonly internalTopicCreators: Map<string, () => void>;
   readonly onTopicsDeleted: Array<(topics: ReadonlySet<string>) => void>;
+  /** Who performs topic deletions: at once locally, or through ZooKeeper's controller (broker/zk). */
+  readonly topicBackend: TopicBackend;
 }

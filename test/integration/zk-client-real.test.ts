@@ -1,10 +1,12 @@
-// ZkClient against Debian's real Apache ZooKeeper 3.8 (started by the test on a free port).
+// ZkClient against Debian's real Apache ZooKeeper 3.8 (started by the test on a free port), and
+// the same tests against ktool's own ZooKeeper server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZkClient, MultiKeeperError, type WatchedEvent, type ZkState } from '../../src/zookeeper/client/zk-client.js';
 import { AddWatchMode, CreateMode, EventType, Perms } from '../../src/zookeeper/protocol/constants.js';
 import { Err, KeeperError } from '../../src/zookeeper/protocol/keeper-errors.js';
 import { OpCode } from '../../src/zookeeper/protocol/op-codes.js';
-import { realZooKeeperMissing, startRealZooKeeper, type RealZooKeeper } from '../helpers/real-zookeeper.js';
+import { realZooKeeperMissing } from '../helpers/real-zookeeper.js';
+import { startDebianZooKeeper, startKtoolZooKeeper, type ZooKeeperUnderTest } from '../helpers/zookeeper-servers.js';
 
 const missing = realZooKeeperMissing();
 if (missing) console.warn(`Skipping the real-ZooKeeper client tests: ${missing}`);
@@ -20,8 +22,11 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))]);
 }
 
-describe.skipIf(missing !== undefined)('ZkClient against real Apache ZooKeeper', () => {
-  let zk: RealZooKeeper;
+describe.skipIf(missing !== undefined)('ZkClient against real Apache ZooKeeper', () => clientSuite(startDebianZooKeeper));
+describe('ZkClient against ktool zookeeper-start', () => clientSuite(startKtoolZooKeeper));
+
+function clientSuite(startZooKeeper: () => Promise<ZooKeeperUnderTest>): void {
+  let zk: ZooKeeperUnderTest;
   const clients: ZkClient[] = [];
   const open = async (suffix = '', opts: { sessionTimeoutMs?: number } = {}): Promise<ZkClient> => {
     const c = await ZkClient.connect({ connectString: zk.connectString + suffix, sessionTimeoutMs: opts.sessionTimeoutMs ?? 6000 });
@@ -30,7 +35,7 @@ describe.skipIf(missing !== undefined)('ZkClient against real Apache ZooKeeper',
   };
 
   beforeAll(async () => {
-    zk = await startRealZooKeeper();
+    zk = await startZooKeeper();
   }, 60_000);
   afterAll(async () => {
     for (const c of clients) await c.close().catch(() => undefined);
@@ -258,4 +263,4 @@ describe.skipIf(missing !== undefined)('ZkClient against real Apache ZooKeeper',
     const fresh = await open();
     expect(await fresh.exists('/expiring')).toBeNull();
   }, 30_000);
-});
+}

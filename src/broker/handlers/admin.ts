@@ -10,6 +10,7 @@ import { DeleteTopics, type DeleteTopicsRequest, type DeleteTopicsResponse } fro
 import { DescribeConfigs, type DescribeConfigsRequest, type DescribeConfigsResponse } from '../../protocol/messages/describe-configs.js';
 import { topicNameError, unifyCollisionChars } from '../metadata/topic-names.js';
 import type { RequestContext, Route } from '../router.js';
+import type { TopicDeleteOutcome } from '../metadata/topic-backend.js';
 import type { BrokerState } from '../state.js';
 
 type CreatableTopic = CreateTopicsRequest['topics'][number];
@@ -96,29 +97,29 @@ export function deleteTopicsRoute(state: BrokerState): Route {
   return {
     api: DeleteTopics,
     versions: [1, 6],
-    handle(req: DeleteTopicsRequest, ctx: RequestContext): DeleteTopicsResponse {
+    handle(req: DeleteTopicsRequest, ctx: RequestContext): DeleteTopicsResponse | Promise<DeleteTopicsResponse> {
       const wanted = ctx.header.apiVersion >= 6 ? req.topics : req.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
-      const deleted = new Set<string>();
-      const responses = wanted.map(({ name, topicId }) => {
+      type Reply = DeleteTopicsResponse['responses'][number];
+      const replies: Array<Reply | string> = wanted.map(({ name, topicId }) => {
         const topic = name !== null ? state.metadata.get(name) : state.metadata.byId(topicId);
-        const reply = (errorCode: number, errorMessage: string | null) => ({ name: topic?.name ?? name, topicId: topic?.id ?? topicId, errorCode, errorMessage });
+        const reply = (errorCode: number, errorMessage: string | null): Reply => ({ name: topic?.name ?? name, topicId: topic?.id ?? topicId, errorCode, errorMessage });
         if (!state.config.deleteTopicEnable) return reply(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.');
         if (!topic) {
           return name !== null
             ? reply(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.')
             : reply(ErrorCode.UNKNOWN_TOPIC_ID, 'This server does not host this topic ID.');
         }
-        try {
-          state.partitions.deleteTopic(topic.name);
-          deleted.add(topic.name);
-          return reply(0, null);
-        } catch (err) {
-          state.log.error(`Error deleting topic ${topic.name}`, err);
-          return reply(ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message);
-        }
+        return topic.name;
       });
-      if (deleted.size > 0) for (const notify of state.onTopicsDeleted) notify(deleted);
-      return { throttleTimeMs: 0, responses };
+      // Ids are captured now: a deleted topic is gone from the metadata when the outcome arrives.
+      const ids = new Map(replies.filter((r): r is string => typeof r === 'string').map((n) => [n, state.metadata.get(n)!.id]));
+      const finish = (outcomes: Map<string, TopicDeleteOutcome>): DeleteTopicsResponse => ({
+        throttleTimeMs: 0,
+        responses: replies.map((r) => (typeof r === 'string' ? { name: r, topicId: ids.get(r)!, ...outcomes.get(r)! } : r)),
+      });
+      if (ids.size === 0) return finish(new Map());
+      const outcomes = state.topicBackend.deleteTopics([...ids.keys()], req.timeoutMs);
+      return outcomes instanceof Promise ? outcomes.then(finish) : finish(outcomes);
     },
   };
 }

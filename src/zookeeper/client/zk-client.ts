@@ -509,8 +509,11 @@ export class ZkClient {
     this.passwd = res.passwd ?? Buffer.alloc(16);
     this.negotiatedTimeout = res.timeOut;
     this.log.info(`Session establishment complete on server ${conn.address}, session id = ${this.sessionIdHex}, negotiated timeout = ${res.timeOut}`);
-    conn.start({ frame: (body) => this.onFrame(body), closed: (why) => this.onConnectionLost(conn, why) });
     this.state = 'connected';
+    conn.start({ frame: (body) => this.onFrame(body), closed: (why) => this.onConnectionLost(conn, why) });
+    // The socket may already be gone (closed right after the handshake): the loss handler has
+    // scheduled the next attempt, and queued requests wait for it.
+    if (this.conn !== conn) return;
     // Order matters: watches and auth are restored before anything queued while disconnected.
     this.resendWatches();
     for (const entry of this.authInfo) this.sendAuth(entry);
@@ -570,7 +573,7 @@ export class ZkClient {
     if (this.state !== 'connected') return;
     this.state = 'disconnected';
     this.emit('disconnected');
-    void this.establish(false);
+    this.establish(false).catch((err: unknown) => this.log.error('ZooKeeper reconnect failed', err));
   }
 
   private failPending(code: number, includeQueued = false): void {

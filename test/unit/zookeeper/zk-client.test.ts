@@ -220,6 +220,29 @@ describe('ZkClient connection behaviour (scripted peer)', () => {
     expect(events).toEqual(['3:/d']);
   });
 
+  it('survives a server that closes the socket right after the handshake', async () => {
+    const peer = await ScriptedPeer.start();
+    cleanups.push(() => peer.close());
+    const { client, conn } = await connected(peer);
+    const down = new Promise<void>((r) => client.onState((st) => st === 'disconnected' && r()));
+    conn.socket.destroy();
+    await down;
+    // Sent once the flaky connection is up, so lost with it: ConnectionLoss, as in Java.
+    const queued = client.exists('/lost').catch((e: unknown) => e);
+    const flaky = await peer.nextConnection();
+    flaky.accept(6000);
+    flaky.socket.end(); // the ConnectResponse and the close arrive together
+    expect(await queued).toMatchObject({ code: Err.CONNECTIONLOSS });
+    const good = await peer.nextConnection();
+    good.accept(6000);
+    const after = client.exists('/after');
+    const req = await good.next();
+    expect(readRecord(req.body, R.ExistsRequest).path).toBe('/after');
+    good.reply(req.xid, 1n, Err.NONODE);
+    expect(await after).toBeNull();
+    expect(client.currentState).toBe('connected');
+  });
+
   it('tries the hosts in order, skipping one that refuses', async () => {
     const peer = await ScriptedPeer.start();
     cleanups.push(() => peer.close());
