@@ -17,7 +17,8 @@ import { readRecord, writeRecord } from '../protocol/jute.js';
 import * as R from '../protocol/records.js';
 import type { Logger } from '../../log.js';
 import { DataTree } from './data-tree.js';
-import { adler32, fileHeader, fsyncDir, listLogs, SNAP_MAGIC, zxidOfFile } from './txn-log.js';
+import { fsyncDirectory } from '../../storage/checkpoint.js';
+import { adler32, fileHeader, listZxidFiles, SNAP_MAGIC, type LogFile } from './txn-log.js';
 
 export interface SnapshotState {
   readonly tree: DataTree;
@@ -106,17 +107,9 @@ export function snapshotName(zxid: bigint): string {
   return `snapshot.${zxid.toString(16)}`;
 }
 
-export function listSnapshots(dir: string): { name: string; zxid: bigint }[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .map((name) => ({ name, zxid: zxidOfFile(name, 'snapshot') }))
-    .filter((f): f is { name: string; zxid: bigint } => f.zxid !== undefined)
-    .sort((a, b) => (a.zxid > b.zxid ? -1 : a.zxid < b.zxid ? 1 : 0));
+/** Snapshots in `dir`, newest first. */
+export function listSnapshots(dir: string): LogFile[] {
+  return listZxidFiles(dir, 'snapshot').reverse();
 }
 
 /** The newest snapshot that reads back whole; damaged ones are reported and passed over. */
@@ -145,7 +138,7 @@ export function writeSnapshot(dir: string, zxid: bigint, bytes: Buffer): string 
     closeSync(fd);
   }
   renameSync(tmp, join(dir, name));
-  fsyncDir(dir);
+  fsyncDirectory(dir);
   return join(dir, name);
 }
 
@@ -158,7 +151,7 @@ export function purge(snapDir: string, logDir: string, retain: number): void {
   if (snaps.length <= retain) return;
   const oldestKept = snaps[retain - 1]!.zxid;
   for (const s of snaps.slice(retain)) rmSync(join(snapDir, s.name), { force: true });
-  const logs = listLogs(logDir);
+  const logs = listZxidFiles(logDir);
   for (let i = 0; i + 1 < logs.length; i++) {
     if (logs[i + 1]!.zxid <= oldestKept + 1n) rmSync(join(logDir, logs[i]!.name), { force: true });
   }

@@ -12,6 +12,7 @@ import { closeSync, fdatasync, fsyncSync, ftruncateSync, openSync, readFileSync,
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../log.js';
+import { fsyncDirectory } from '../../storage/checkpoint.js';
 import { decodeTxn, encodeTxn, type Txn } from './txn.js';
 
 const writevAsync = promisify(writev);
@@ -112,7 +113,8 @@ export interface LogFile {
   readonly zxid: bigint;
 }
 
-export function listLogs(dir: string): LogFile[] {
+/** The `log.<hex>` (or `snapshot.<hex>`) files in `dir`, oldest first; none when it is missing. */
+export function listZxidFiles(dir: string, prefix: 'log' | 'snapshot' = 'log'): LogFile[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -120,7 +122,7 @@ export function listLogs(dir: string): LogFile[] {
     return [];
   }
   return names
-    .map((name) => ({ name, zxid: zxidOfFile(name, 'log') }))
+    .map((name) => ({ name, zxid: zxidOfFile(name, prefix) }))
     .filter((f): f is LogFile => f.zxid !== undefined)
     .sort((a, b) => (a.zxid < b.zxid ? -1 : a.zxid > b.zxid ? 1 : 0));
 }
@@ -130,7 +132,7 @@ export function listLogs(dir: string): LogFile[] {
  * a bad record in an older file, with later files after it, throws.
  */
 export function readLogsAfter(dir: string, fromZxid: bigint, logger: Logger): Txn[] {
-  const files = listLogs(dir);
+  const files = listZxidFiles(dir);
   const out: Txn[] = [];
   for (let i = 0; i < files.length; i++) {
     const next = files[i + 1];
@@ -155,18 +157,6 @@ function truncateFile(path: string, size: number): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
-  }
-}
-
-export function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Windows cannot open a directory; its metadata is durable with the file.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -242,7 +232,7 @@ export class TxnLog {
     const name = logFileName(zxid);
     const fd = openSync(join(this.dir, name), 'w');
     writeSync(fd, fileHeader(LOG_MAGIC, 0n));
-    fsyncDir(this.dir);
+    fsyncDirectory(this.dir);
     this.opts.logger.info(`Creating new log file: ${name}`);
     return { fd, name, pending: [] };
   }
