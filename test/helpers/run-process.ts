@@ -1,5 +1,7 @@
 // Runs a real process (kcat, python, ktool) with a bounded wait and captures its output.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export interface ProcessResult {
   code: number | null;
@@ -31,3 +33,19 @@ export function runProcess(cmd: string, args: readonly string[], opts: { input?:
 
 /** Debian's Python clients import only under the system interpreter. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
+
+/** The `ktool` binary. It runs the build (dist/), so tests that use it need `npm run build` first. */
+export const KTOOL_BIN = fileURLToPath(new URL('../../bin/ktool.js', import.meta.url));
+
+/** Fails fast, with the fix, when dist/ has not been built. */
+export function assertBuilt(): void {
+  if (!existsSync(fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url)))) {
+    throw new Error('dist/ is missing: run `npm run build` first (bin/ktool.js loads the build)');
+  }
+}
+
+/** `node bin/ktool.js <args>` as a real process. */
+export function runKtool(args: readonly string[], opts: Parameters<typeof runProcess>[2] = {}): Promise<ProcessResult> {
+  assertBuilt();
+  return runProcess(process.execPath, [KTOOL_BIN, ...args], { timeoutMs: 60_000, ...opts });
+}

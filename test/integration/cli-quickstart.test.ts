@@ -1,16 +1,12 @@
 // Kafka's quick start through the real `ktool` binary (node bin/ktool.js, built into dist/) against
 // the bundled broker in-process: create, list, describe, produce three lines, consume them back.
 // A second part runs more of the golden checklist in-process through main().
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
-import { runProcess } from '../helpers/run-process.js';
+import { assertBuilt, runKtool } from '../helpers/run-process.js';
 import { startTestBroker, type TestBroker } from '../helpers/start-broker.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'ktool.js');
 
 let b: TestBroker;
 beforeAll(async () => {
@@ -20,11 +16,11 @@ afterAll(async () => {
   await b?.cleanup();
 });
 
-const ktool = (args: string[], input?: string) => runProcess(process.execPath, [BIN, ...args], { input, timeoutMs: 30_000 });
+const ktool = (args: string[], input?: string) => runKtool(args, { input, timeoutMs: 30_000 });
 
 describe('quick start through bin/ktool.js', () => {
   it('create, list, describe, produce, consume', async () => {
-    if (!existsSync(join(ROOT, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first (bin/ktool.js loads the build)');
+    assertBuilt();
     const bs = ['--bootstrap-server', b.bootstrap];
 
     const created = await ktool(['kafka-topics.sh', '--create', '--topic', 'quickstart-events', ...bs]);

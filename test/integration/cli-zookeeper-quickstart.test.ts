@@ -3,21 +3,18 @@
 // create/list/describe, console-producer --broker-list, console-consumer --from-beginning.
 // It runs once both `ktool zookeeper-start` and the broker's ZooKeeper mode exist.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCommand } from '../../src/cli.js';
-import { runProcess } from '../helpers/run-process.js';
+import { assertBuilt, KTOOL_BIN, runKtool } from '../helpers/run-process.js';
 import { freePort } from '../helpers/real-zookeeper.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'ktool.js');
 const waitingOn = findCommand('zookeeper-start') === undefined ? 'ktool zookeeper-start' : undefined;
 
-const ktool = (args: string[], input?: string) => runProcess(process.execPath, [BIN, ...args], { input, timeoutMs: 60_000 });
+const ktool = (args: string[], input?: string) => runKtool(args, { input, timeoutMs: 60_000 });
 
 /** Resolves once something accepts connections on the port (bounded). */
 async function listening(port: number, what: string, proc: ChildProcess, output: () => string): Promise<void> {
@@ -38,7 +35,7 @@ async function listening(port: number, what: string, proc: ChildProcess, output:
 }
 
 function start(args: string[]): { proc: ChildProcess; output: () => string } {
-  const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [KTOOL_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -62,7 +59,7 @@ let brokerList = '';
 
 beforeAll(async () => {
   if (waitingOn) return;
-  if (!existsSync(join(ROOT, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first (bin/ktool.js loads the build)');
+  assertBuilt();
   dir = mkdtempSync(join(tmpdir(), 'ktool-zk-quickstart-'));
   const zkPort = await freePort();
   const brokerPort = await freePort();

@@ -2,17 +2,13 @@
 // on Java's murmur2 partitions, order within a partition, acks 0/1/-1, idempotence, every
 // codec read back by kcat, a 100k-line round trip through real `node bin/ktool.js` processes,
 // and Kafka's error reporting (async log lines with exit 0, --sync failures with exit 1).
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../src/client/partitioner.js';
 import { runCli } from '../helpers/run-cli.js';
-import { runProcess } from '../helpers/run-process.js';
+import { assertBuilt, runKtool, runProcess } from '../helpers/run-process.js';
 import { startTestBroker, type TestBroker } from '../helpers/start-broker.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'ktool.js');
 
 let b: TestBroker;
 beforeAll(async () => {
@@ -23,12 +19,12 @@ afterAll(async () => {
 });
 
 const bs = () => ['--bootstrap-server', b.bootstrap];
-const ktool = (args: string[], input?: string) => runProcess(process.execPath, [BIN, ...args], { input, timeoutMs: 60_000 });
+const ktool = (args: string[], input?: string) => runKtool(args, { input, timeoutMs: 60_000 });
 const kcat = (args: string[]) => runProcess('kcat', ['-b', b.bootstrap, ...args], { timeoutMs: 30_000 });
 const ERROR_LINE = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] ERROR Error when sending message to topic (\S+) with key: (null|\d+ bytes), value: (null|\d+ bytes) with error: \(org\.apache\.kafka\.clients\.producer\.internals\.ErrorLoggingCallback\)$/;
 
 function requireBuild(): void {
-  if (!existsSync(join(ROOT, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p .` first (bin/ktool.js loads the build)');
+  assertBuilt();
 }
 
 /** Every record of one partition, as `key\tvalue` lines. */

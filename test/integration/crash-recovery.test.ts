@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runProcess } from '../helpers/run-process.js';
+import { runKtool, runProcess } from '../helpers/run-process.js';
 import { tempDir } from '../helpers/start-broker.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -161,7 +161,7 @@ describe.skipIf(!hasKcat)('SIGKILL while kcat produces with acks=all', () => {
       }
       const port = await broker.ready;
       if (rounds === 1) {
-        const created = await runProcess(process.execPath, [join(root, 'bin/ktool.js'), 'topics', '--create', '--topic', TOPIC, '--partitions', '1', '--bootstrap-server', `127.0.0.1:${port}`], { timeoutMs: 20_000 });
+        const created = await runKtool(['topics', '--create', '--topic', TOPIC, '--partitions', '1', '--bootstrap-server', `127.0.0.1:${port}`], { timeoutMs: 20_000 });
         expect(created.code, created.stderr).toBe(0);
       }
       const round = await produceUntilKilled(broker, port, rounds, 300 + random() * 1200);

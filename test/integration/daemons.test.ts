@@ -1,26 +1,23 @@
 // -daemon as real processes (node bin/ktool.js, built into dist/): server-start returns once the
 // broker accepts connections and server-stop stops it; connect-standalone returns once its REST
 // API answers; a daemon that dies while starting fails the caller with its log's tail.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canConnect } from '../../src/commands/shared/daemon.js';
 import { runningServers } from '../../src/commands/shared/server-registry.js';
-import { runProcess } from '../helpers/run-process.js';
+import { assertBuilt, runKtool, runProcess } from '../helpers/run-process.js';
 import { freePort } from '../helpers/real-zookeeper.js';
 import { rest, workerFile } from '../helpers/connect-worker.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'ktool.js');
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-const ktool = (args: string[], timeoutMs = 60_000) => runProcess(process.execPath, [BIN, ...args], { env, cwd: dir, timeoutMs });
+const ktool = (args: string[], timeoutMs = 60_000) => runKtool(args, { env, cwd: dir, timeoutMs });
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first (bin/ktool.js loads the build)');
+  assertBuilt();
   dir = mkdtempSync(join(tmpdir(), 'ktool-daemons-'));
   env = { ...process.env, KTOOL_RUN_DIR: join(dir, 'run'), LOG_DIR: join(dir, 'logs') };
 });

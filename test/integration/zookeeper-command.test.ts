@@ -2,26 +2,23 @@
 // dist/): ZooKeeper's log lines (the `binding to port` one tutorials look for), unknown keys
 // warned about, a bad config exiting 2, -daemon with zookeeper.out, zookeeper-stop, and the
 // data surviving a stop and start.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ids } from '../../src/zookeeper/protocol/constants.js';
 import { OpCode } from '../../src/zookeeper/protocol/op-codes.js';
-import { runProcess } from '../helpers/run-process.js';
+import { assertBuilt, runKtool } from '../helpers/run-process.js';
 import { freePort } from '../helpers/real-zookeeper.js';
 import { fourLetterWord, RawZk } from '../helpers/zk-raw-client.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'ktool.js');
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-const ktool = (args: string[], timeoutMs = 60_000) => runProcess(process.execPath, [BIN, ...args], { env, cwd: dir, timeoutMs });
+const ktool = (args: string[], timeoutMs = 60_000) => runKtool(args, { env, cwd: dir, timeoutMs });
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first (bin/ktool.js loads the build)');
+  assertBuilt();
   dir = mkdtempSync(join(tmpdir(), 'ktool-zk-cmd-'));
   env = { ...process.env, KTOOL_RUN_DIR: join(dir, 'run'), LOG_DIR: join(dir, 'logs') };
 });
