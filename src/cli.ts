@@ -31,6 +31,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'zookeeper-shell', script: 'zookeeper-shell', summary: 'Browse and change ZooKeeper znodes (ls, get, stat, create, set, delete, deleteall)', load: async () => (await import('./commands/zookeeper-shell.js')).zookeeperShellCommand },
   { name: 'zookeeper-start', script: 'zookeeper-server-start', summary: 'Start the bundled ZooKeeper server ([-daemon] [zookeeper.properties])', load: async () => (await import('./commands/zookeeper-start.js')).zookeeperStartCommand },
   { name: 'zookeeper-stop', script: 'zookeeper-server-stop', summary: 'Stop the running ktool ZooKeeper servers', load: async () => (await import('./commands/zookeeper-stop.js')).zookeeperStopCommand },
+  { name: 'get-offsets', script: 'kafka-get-offsets', summary: 'Print the offsets of topic partitions for a time (latest, earliest, max-timestamp or a timestamp)', load: async () => (await import('./commands/get-offsets.js')).getOffsetsCommand },
+  { name: 'delete-records', script: 'kafka-delete-records', summary: 'Delete the records of partitions up to the offsets in a JSON file', load: async () => (await import('./commands/delete-records.js')).deleteRecordsCommand },
+  { name: 'broker-api-versions', script: 'kafka-broker-api-versions', summary: 'Print the API versions every broker supports', load: async () => (await import('./commands/broker-api-versions.js')).brokerApiVersionsCommand },
+  { name: 'producer-perf-test', script: 'kafka-producer-perf-test', summary: 'Measure producer throughput and latency', load: async () => (await import('./commands/producer-perf-test.js')).producerPerfTestCommand },
+  { name: 'consumer-perf-test', script: 'kafka-consumer-perf-test', summary: 'Measure consumer throughput', load: async () => (await import('./commands/consumer-perf-test.js')).consumerPerfTestCommand },
   { name: 'dump-log', script: 'kafka-dump-log', summary: 'Print the contents of log segments and their indexes', load: async () => (await import('./commands/dump-log.js')).dumpLogCommand },
 ];
 

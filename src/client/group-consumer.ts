@@ -42,6 +42,10 @@ export interface GroupConsumerOptions {
   allowAutoCreateTopics: boolean;
   excludeInternalTopics: boolean;
   fetch: FetcherOptions;
+  /** Rebalance listener: partitions given up before a rejoin (eager protocol)… */
+  onPartitionsRevoked?: (partitions: ReadonlyArray<{ topic: string; partition: number }>) => void;
+  /** …and the partitions of each new assignment. */
+  onPartitionsAssigned?: (partitions: ReadonlyArray<{ topic: string; partition: number }>) => void;
   logger?: Logger;
   /** `[Consumer clientId=…, groupId=…] ` */
   logPrefix?: string;
@@ -377,10 +381,12 @@ export class GroupConsumer {
           this.log.warn(`${this.prefix}Offset commit failed before rebalance: ${(err as Error).message}`);
         });
       }
+      const revoked = this.assignedList;
       this.assignment.clear();
       this.assignedList = [];
       this.consumed.clear();
       this.fetcher.assign([]);
+      this.opts.onPartitionsRevoked?.(revoked);
     }
     this.lost = false;
     let backoff = Math.max(this.client.settings.retryBackoffMs, 50);
@@ -468,6 +474,7 @@ export class GroupConsumer {
     this.fetcher.assign(assigned.map((tp) => ({ ...tp, position: committed.get(key(tp.topic, tp.partition))?.offset ?? null })));
     this.nextAutoCommitAt = Date.now() + this.opts.autoCommitIntervalMs;
     this.startHeartbeat();
+    this.opts.onPartitionsAssigned?.(assigned);
     return true;
   }
 
