@@ -36,6 +36,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'broker-api-versions', script: 'kafka-broker-api-versions', summary: 'Print the API versions every broker supports', load: async () => (await import('./commands/broker-api-versions.js')).brokerApiVersionsCommand },
   { name: 'producer-perf-test', script: 'kafka-producer-perf-test', summary: 'Measure producer throughput and latency', load: async () => (await import('./commands/producer-perf-test.js')).producerPerfTestCommand },
   { name: 'consumer-perf-test', script: 'kafka-consumer-perf-test', summary: 'Measure consumer throughput', load: async () => (await import('./commands/consumer-perf-test.js')).consumerPerfTestCommand },
+  { name: 'configs', script: 'kafka-configs', summary: 'Describe or change the configs of topics, brokers and the cluster-wide broker defaults', load: async () => (await import('./commands/configs.js')).configsCommand },
+  { name: 'log-dirs', script: 'kafka-log-dirs', summary: 'Describe the log directories of brokers: the partitions in each and their sizes', load: async () => (await import('./commands/log-dirs.js')).logDirsCommand },
   { name: 'dump-log', script: 'kafka-dump-log', summary: 'Print the contents of log segments and their indexes', load: async () => (await import('./commands/dump-log.js')).dumpLogCommand },
 ];
 

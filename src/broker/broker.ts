@@ -14,7 +14,11 @@ import type { BrokerState, Endpoint } from './state.js';
 import { localTopicBackend } from './metadata/topic-backend.js';
 import type { ZkBroker } from './zk/zk-broker.js';
 import { apiVersionsRoute } from './handlers/api-versions.js';
-import { createPartitionsRoute, createTopicsRoute, deleteTopicsRoute, describeConfigsRoute } from './handlers/admin.js';
+import { createPartitionsRoute, createTopicsRoute, deleteTopicsRoute } from './handlers/admin.js';
+import { alterConfigsRoute, incrementalAlterConfigsRoute } from './handlers/alter-configs.js';
+import { describeConfigsRoute } from './handlers/describe-configs.js';
+import { describeLogDirsRoute } from './handlers/describe-log-dirs.js';
+import { DynamicBrokerConfig } from './dynamic-config.js';
 import { deleteRecordsRoute } from './handlers/delete-records.js';
 import { describeClusterRoute, metadataRoute } from './handlers/metadata.js';
 import { fetchRoute } from './handlers/fetch.js';
@@ -81,10 +85,13 @@ export class Broker {
     for (const key of config.unknownKeys) log.child('kafka.server.KafkaConfig').warn(`These configurations '${key}' were supplied but are not used yet.`);
 
     const metadata = ClusterMetadata.load(config.logDirs[0]!);
+    // Before the logs open, so they start with the dynamic broker configs in effect.
+    const dynamicConfig = new DynamicBrokerConfig(config, metadata);
     const maintenance = new LogMaintenance(config, log.child('kafka.log.LogManager'));
     maintenance.prepare();
     const partitions = new PartitionManager(config.logDirs, metadata, config.props, log.child('kafka.log.LogManager'), (dir) => maintenance.openOptions(dir));
     partitions.loadAll();
+    dynamicConfig.onChange = () => partitions.reconfigureAll();
 
     let broker!: Broker;
     let routes!: RouteTable;
@@ -95,6 +102,7 @@ export class Broker {
       nodeId: config.nodeId,
       clusterId,
       config,
+      dynamicConfig,
       metadata,
       partitions,
       log: log.child('kafka.server.KafkaApis'),
@@ -123,6 +131,9 @@ export class Broker {
       createPartitionsRoute(state),
       describeClusterRoute(state),
       deleteRecordsRoute(state),
+      alterConfigsRoute(state),
+      incrementalAlterConfigsRoute(state),
+      describeLogDirsRoute(state),
       ...groupRoutes(state, groups),
     ]);
     maintenance.start(state);

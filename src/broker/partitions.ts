@@ -173,6 +173,23 @@ export class PartitionManager {
     for (const l of this.topicListeners) l.partitionsAdded(topic);
   }
 
+  /** Replaces a topic's config overrides and applies them to its open logs. */
+  setTopicConfigs(name: string, configs: ReadonlyMap<string, string>): void {
+    this.metadata.setConfigs(name, configs);
+    const topic = this.metadata.get(name);
+    if (!topic) return;
+    const config = logConfigFor(topic, this.brokerProps);
+    for (const p of this.partitions.get(name) ?? []) p.log.reconfigure(config);
+  }
+
+  /** After the broker's own settings changed (dynamic broker configs): every log takes them up. */
+  reconfigureAll(): void {
+    for (const topic of this.metadata.all()) {
+      const config = logConfigFor(topic, this.brokerProps);
+      for (const p of this.partitions.get(topic.name) ?? []) p.log.reconfigure(config);
+    }
+  }
+
   /** Removes a topic: metadata first, then each partition dir is renamed `-delete` and removed. */
   deleteTopic(name: string): void {
     const parts = this.partitions.get(name) ?? [];

@@ -2,6 +2,7 @@
 // partitions. Handlers receive this object; they never reach for globals.
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { Logger } from '../log.js';
+import type { DynamicBrokerConfig } from './dynamic-config.js';
 import type { ClusterMetadata } from './metadata/cluster-metadata.js';
 import type { TopicBackend } from './metadata/topic-backend.js';
 import type { PartitionManager } from './partitions.js';
@@ -15,7 +16,10 @@ export interface Endpoint {
 export interface BrokerState {
   readonly nodeId: number;
   readonly clusterId: string;
+  /** `config.props` holds the settings in effect: static ones with the dynamic configs merged in. */
   readonly config: BrokerConfig;
+  /** Dynamic broker configs (kafka-configs --broker / --broker-defaults) and where each setting comes from. */
+  readonly dynamicConfig: DynamicBrokerConfig;
   readonly metadata: ClusterMetadata;
   readonly partitions: PartitionManager;
   readonly log: Logger;

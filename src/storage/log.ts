@@ -147,9 +147,9 @@ interface ReadHint {
 
 export class PartitionLog {
   private readonly segments: LogSegment[];
-  private readonly config: LogConfig;
-  private readonly maxIndexEntries: number;
-  private readonly maxTimeIndexEntries: number;
+  private config: LogConfig;
+  private maxIndexEntries: number;
+  private maxTimeIndexEntries: number;
   private totalSize = 0;
   private unflushedMessages = 0;
   private lastFlush: number;
@@ -183,6 +183,16 @@ export class PartitionLog {
     for (const s of segments) this.totalSize += s.size;
     this.lastFlush = now;
     this.startOffset = segments[0]!.baseOffset;
+  }
+
+  /**
+   * Applies changed topic settings (kafka-configs): later appends, rolls and flushes use them.
+   * Segments already written keep their layout, as in Kafka.
+   */
+  reconfigure(config: LogConfig): void {
+    this.config = { ...config, segmentBytes: Math.min(config.segmentBytes, MAX_POSITION) };
+    this.maxIndexEntries = Math.max(1, Math.floor(config.segmentIndexBytes / OFFSET_INDEX_ENTRY_SIZE));
+    this.maxTimeIndexEntries = Math.max(1, Math.floor(config.segmentIndexBytes / TIME_INDEX_ENTRY_SIZE));
   }
 
   /**

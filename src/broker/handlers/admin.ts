@@ -1,13 +1,11 @@
-// Topic administration: CreateTopics, DeleteTopics, CreatePartitions and DescribeConfigs, with
-// Kafka's validation order and error messages (the tools print them verbatim).
-import { BROKER_KEYS, brokerValue } from '../../config/broker-config.js';
-import { CONFIG_SOURCE_CODE, resolveAllTopicConfigs, validateTopicConfig, type ResolvedConfig } from '../../config/topic-config.js';
+// Topic administration: CreateTopics, DeleteTopics and CreatePartitions, with Kafka's validation
+// order and error messages (the tools print them verbatim). Configs: describe-configs.ts, alter-configs.ts.
+import { CONFIG_SOURCE_CODE, resolveAllTopicConfigs, validateTopicConfig } from '../../config/topic-config.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { ZERO_UUID } from '../../protocol/codec.js';
 import { CreatePartitions, type CreatePartitionsRequest, type CreatePartitionsResponse } from '../../protocol/messages/create-partitions.js';
 import { CreateTopics, type CreateTopicsRequest, type CreateTopicsResponse } from '../../protocol/messages/create-topics.js';
 import { DeleteTopics, type DeleteTopicsRequest, type DeleteTopicsResponse } from '../../protocol/messages/delete-topics.js';
-import { DescribeConfigs, type DescribeConfigsRequest, type DescribeConfigsResponse } from '../../protocol/messages/describe-configs.js';
 import { topicNameError, unifyCollisionChars } from '../metadata/topic-names.js';
 import type { RequestContext, Route } from '../router.js';
 import type { TopicDeleteOutcome } from '../metadata/topic-backend.js';
@@ -86,7 +84,7 @@ function createTopic(state: BrokerState, t: CreatableTopic, validateOnly: boolea
     if (problem) throw new TopicError(ErrorCode.INVALID_CONFIG, problem);
     configs.set(c.name, c.value);
   }
-  const resolved = resolveAllTopicConfigs(configs, state.config.props).map((c) => ({
+  const resolved = resolveAllTopicConfigs(configs, state.config.props, state.dynamicConfig.layers()).map((c) => ({
     name: c.name, value: c.value, readOnly: false, configSource: CONFIG_SOURCE_CODE[c.source], isSensitive: false,
   }));
   const topicId = validateOnly ? ZERO_UUID : state.partitions.createTopic(t.name, partitions, configs).id;
@@ -145,66 +143,5 @@ export function createPartitionsRoute(state: BrokerState): Route {
       });
       return { throttleTimeMs: 0, results };
     },
-  };
-}
-
-const RESOURCE_TOPIC = 2;
-const RESOURCE_BROKER = 4;
-const RESOURCE_BROKER_LOGGER = 8;
-
-type DescribedConfig = DescribeConfigsResponse['results'][number]['configs'][number];
-
-export function describeConfigsRoute(state: BrokerState): Route {
-  return {
-    api: DescribeConfigs,
-    versions: [1, 4],
-    handle(req: DescribeConfigsRequest): DescribeConfigsResponse {
-      const results = req.resources.map((r) => {
-        const base = { resourceType: r.resourceType, resourceName: r.resourceName };
-        const wanted = (name: string) => r.configurationKeys === null || r.configurationKeys.length === 0 || r.configurationKeys.includes(name);
-        if (r.resourceType === RESOURCE_TOPIC) {
-          const topic = state.metadata.get(r.resourceName);
-          if (!topic) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${r.resourceName} does not exist.`, configs: [] };
-          const configs = resolveAllTopicConfigs(topic.configs, state.config.props)
-            .filter((c) => wanted(c.name))
-            .map((c) => describedTopicConfig(c, req.includeSynonyms));
-          return { ...base, errorCode: 0, errorMessage: null, configs };
-        }
-        if (r.resourceType === RESOURCE_BROKER) {
-          if (r.resourceName !== '' && r.resourceName !== String(state.nodeId)) {
-            return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${state.nodeId} or empty string, but received ${r.resourceName}`, configs: [] };
-          }
-          const configs = Object.keys(BROKER_KEYS).sort().filter(wanted).map((name) => describedBrokerConfig(state, name, req.includeSynonyms));
-          return { ...base, errorCode: 0, errorMessage: null, configs };
-        }
-        if (r.resourceType === RESOURCE_BROKER_LOGGER) return { ...base, errorCode: 0, errorMessage: null, configs: [] };
-        return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${r.resourceType}`, configs: [] };
-      });
-      return { throttleTimeMs: 0, results };
-    },
-  };
-}
-
-function describedTopicConfig(c: ResolvedConfig, includeSynonyms: boolean): DescribedConfig {
-  return {
-    name: c.name,
-    value: c.value,
-    readOnly: false,
-    configSource: CONFIG_SOURCE_CODE[c.source],
-    isSensitive: false,
-    synonyms: includeSynonyms ? c.synonyms.map((s) => ({ name: s.name, value: s.value, source: CONFIG_SOURCE_CODE[s.source] })) : [],
-    configType: 0,
-    documentation: null,
-  };
-}
-
-function describedBrokerConfig(state: BrokerState, name: string, includeSynonyms: boolean): DescribedConfig {
-  const given = state.config.props.get(name);
-  const value = brokerValue(state.config.props, name) ?? null;
-  const source = given !== undefined ? CONFIG_SOURCE_CODE.STATIC_BROKER_CONFIG : CONFIG_SOURCE_CODE.DEFAULT_CONFIG;
-  return {
-    name, value, readOnly: true, configSource: source, isSensitive: false,
-    synonyms: includeSynonyms && value !== null ? [{ name, value, source }] : [],
-    configType: 0, documentation: null,
   };
 }

@@ -1,4 +1,5 @@
-// The cluster's topic metadata: names, ids, partition counts and config overrides. Kept in memory
+// The cluster's topic metadata: names, ids, partition counts and config overrides, plus the
+// dynamic broker configs (kafka-configs --broker / --broker-defaults). Kept in memory
 // and persisted to `ktool-metadata.json` in the first log dir on every change (written to a temp
 // file, fsynced, then renamed, so a crash leaves the old or the new version, never a torn one).
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
@@ -23,8 +24,13 @@ interface StoredTopic {
   configs: Record<string, string>;
 }
 
+/** The entity name of the cluster-wide dynamic broker defaults, as Kafka names its znode. */
+export const DEFAULT_BROKER_ENTITY = '<default>';
+
 export class ClusterMetadata {
   private readonly topics = new Map<string, TopicInfo>();
+  /** Dynamic broker configs by entity: a broker id, or DEFAULT_BROKER_ENTITY. */
+  private readonly brokerConfigMaps = new Map<string, Map<string, string>>();
   private readonly ids = new Map<string, TopicInfo>();
 
   private constructor(private readonly file: string) {}
@@ -32,8 +38,9 @@ export class ClusterMetadata {
   static load(dir: string): ClusterMetadata {
     const md = new ClusterMetadata(join(dir, METADATA_FILE));
     if (existsSync(md.file)) {
-      const stored = JSON.parse(readFileSync(md.file, 'utf8')) as { topics: StoredTopic[] };
+      const stored = JSON.parse(readFileSync(md.file, 'utf8')) as { topics: StoredTopic[]; brokerConfigs?: Record<string, Record<string, string>> };
       for (const t of stored.topics) md.put(t.name, t.id, t.partitions, new Map(Object.entries(t.configs)));
+      for (const [entity, configs] of Object.entries(stored.brokerConfigs ?? {})) md.brokerConfigMaps.set(entity, new Map(Object.entries(configs)));
     }
     return md;
   }
@@ -88,10 +95,22 @@ export class ClusterMetadata {
     this.save();
   }
 
+  /** The dynamic configs of a broker id or of DEFAULT_BROKER_ENTITY (empty when none). */
+  brokerConfigs(entity: string): ReadonlyMap<string, string> {
+    return this.brokerConfigMaps.get(entity) ?? new Map();
+  }
+
+  setBrokerConfigs(entity: string, configs: ReadonlyMap<string, string>): void {
+    if (configs.size === 0) this.brokerConfigMaps.delete(entity);
+    else this.brokerConfigMaps.set(entity, new Map(configs));
+    this.save();
+  }
+
   save(): void {
     const data = {
       version: 1,
       topics: this.all().map((t) => ({ name: t.name, id: t.id, partitions: t.partitions, configs: Object.fromEntries(t.configs) })),
+      brokerConfigs: Object.fromEntries([...this.brokerConfigMaps].map(([entity, m]) => [entity, Object.fromEntries(m)])),
     };
     const tmp = `${this.file}.tmp`;
     const fd = openSync(tmp, 'w');

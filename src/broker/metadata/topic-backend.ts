@@ -1,6 +1,7 @@
-// Where topic deletions are decided. The default (KRaft-style single node) deletes at once; in
-// ZooKeeper mode (broker/zk) DeleteTopics only marks topics under /admin/delete_topics and the
-// controller deletes them, as Kafka 2.x does. Creation needs no seam: every creator goes through
+// Where topic deletions and topic config changes are decided. The default (KRaft-style single
+// node) applies them at once; in ZooKeeper mode (broker/zk) DeleteTopics only marks topics under
+// /admin/delete_topics and the controller deletes them, and config changes are written to
+// /config/topics/<t> with a /config/changes notification, as Kafka 2.x does. Creation needs no seam: every creator goes through
 // PartitionManager, whose topic listeners ZooKeeper mode uses to record new topics.
 import type { Logger } from '../../log.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
@@ -17,6 +18,8 @@ export interface TopicBackend {
    * controller, up to `timeoutMs`).
    */
   deleteTopics(names: readonly string[], timeoutMs: number): Map<string, TopicDeleteOutcome> | Promise<Map<string, TopicDeleteOutcome>>;
+  /** Replaces an existing topic's config overrides (already validated). */
+  alterTopicConfigs(name: string, configs: ReadonlyMap<string, string>): void | Promise<void>;
 }
 
 /** The single-node default: delete the logs and metadata now, then tell the observers. */
@@ -37,6 +40,9 @@ export function localTopicBackend(partitions: PartitionManager, onTopicsDeleted:
       }
       if (deleted.size > 0) for (const notify of onTopicsDeleted) notify(deleted);
       return outcomes;
+    },
+    alterTopicConfigs(name, configs) {
+      partitions.setTopicConfigs(name, configs);
     },
   };
 }

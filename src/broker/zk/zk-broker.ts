@@ -131,6 +131,11 @@ export class ZkBroker implements TopicBackend {
     return outcomes;
   }
 
+  /** AlterConfigs of a topic in ZooKeeper mode: written to ZooKeeper with a change notification, as Kafka 2.x does. */
+  alterTopicConfigs(name: string, configs: ReadonlyMap<string, string>): Promise<void> {
+    return this.topics.changeTopicConfig(name, configs);
+  }
+
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;

@@ -10,16 +10,18 @@
 import type { Logger } from '../../log.js';
 import type { WatchedEvent } from '../../zookeeper/client/zk-client.js';
 import { createRecursive, deleteRecursive, isCode } from '../../zookeeper/client/zk-tree.js';
-import { EventType } from '../../zookeeper/protocol/constants.js';
+import { CreateMode, EventType } from '../../zookeeper/protocol/constants.js';
 import { Err } from '../../zookeeper/protocol/keeper-errors.js';
 import { OpCode } from '../../zookeeper/protocol/op-codes.js';
 import {
+  CONFIG_CHANGE_PREFIX,
   ConfigType,
   ZkPaths,
   decodeConfigChange,
   decodeEntityConfig,
   decodeTopicAssignment,
   deleteTopicPath,
+  encodeConfigChange,
   encodeEntityConfig,
   encodePartitionState,
   encodeTopicAssignment,
@@ -111,6 +113,18 @@ export class ZkTopicWatcher implements TopicListener {
     return { partitions, topicId: uuidToBase64(topic.id) };
   }
 
+  /**
+   * A topic's new overrides, as a Kafka 2.x broker handles AlterConfigs (AdminZkClient.changeTopicConfig):
+   * /config/topics/<t>, then a config_change_ notification for every broker, then applied here at
+   * once (our own notification re-applies the same configs later).
+   */
+  async changeTopicConfig(name: string, configs: ReadonlyMap<string, string>): Promise<void> {
+    await this.writeTopicConfig(name, configs);
+    const notification = encodeConfigChange(`${ConfigType.topic}/${name}`);
+    await this.session.retry((zk) => createRecursive(zk, CONFIG_CHANGE_PREFIX, notification, { mode: CreateMode.PERSISTENT_SEQUENTIAL }));
+    this.state.partitions.setTopicConfigs(name, configs);
+  }
+
   /** AdminZkClient.setOrCreateEntityConfigs: setData any version, create on NONODE. */
   private async writeTopicConfig(name: string, configs: ReadonlyMap<string, string>): Promise<void> {
     const path = topicConfigPath(name);
@@ -174,7 +188,7 @@ export class ZkTopicWatcher implements TopicListener {
         local = this.state.partitions.createTopic(name, count, configs, id);
       } else {
         if (count > local.partitions) this.state.partitions.addPartitions(name, count);
-        if (!sameConfigs(local.configs, configs)) this.state.metadata.setConfigs(name, configs);
+        if (!sameConfigs(local.configs, configs)) this.state.partitions.setTopicConfigs(name, configs);
         if (assignment.topicId && assignment.topicId !== uuidToBase64(local.id)) {
           this.log.warn(`Topic ${name} has topic id ${assignment.topicId} in ZooKeeper but ${uuidToBase64(local.id)} in the log dirs; keeping the log dirs' id`);
         }
@@ -288,7 +302,7 @@ export class ZkTopicWatcher implements TopicListener {
     if (!this.state.metadata.get(name)) return;
     const configs = await this.readTopicConfig(name);
     this.log.info(`Processing override for entityPath: topics/${name} with config: ${JSON.stringify(Object.fromEntries(configs))}`);
-    this.state.metadata.setConfigs(name, configs);
+    this.state.partitions.setTopicConfigs(name, configs);
   }
 }
 

@@ -31,6 +31,8 @@ export interface ParsedArgs {
   /** Long options as bigint, for values beyond 2^53. */
   bigint(name: string): bigint | undefined;
   readonly positionals: readonly string[];
+  /** Option names in the order given, repeats included (jopt's OptionSet.specs()). */
+  readonly sequence: readonly string[];
 }
 
 const INT_RE = /^[+-]?\d+$/;
@@ -58,6 +60,7 @@ export function parseArgs(specs: readonly OptionSpec[], argv: readonly string[])
   const seen = new Set<string>();
   const values = new Map<string, string[]>();
   const positionals: string[] = [];
+  const sequence: string[] = [];
 
   const add = (spec: OptionSpec, value: string): void => {
     const type = spec.type ?? 'String';
@@ -94,6 +97,7 @@ export function parseArgs(specs: readonly OptionSpec[], argv: readonly string[])
       throw new UsageError(`${reported} is not a recognized option`);
     }
     seen.add(spec.name);
+    sequence.push(spec.name);
     const kind = spec.arg ?? 'none';
     if (kind === 'none') continue; // jopt ignores `--flag=x` for flags
     if (inline !== undefined) {
@@ -119,6 +123,7 @@ export function parseArgs(specs: readonly OptionSpec[], argv: readonly string[])
       return v === undefined ? undefined : BigInt(v);
     },
     positionals,
+    sequence,
   };
 }
 

@@ -29,7 +29,7 @@ describe('ktool top level', () => {
 
   it.each([
     ['topics', 'topics'], ['kafka-topics', 'topics'], ['kafka-topics.sh', 'topics'], ['kafka-topics.bat', 'topics'],
-    ['kafka-console-consumer.sh', 'console-consumer'], ['kafka-server-stop', 'server-stop'], ['kafka-configs.sh', undefined],
+    ['kafka-console-consumer.sh', 'console-consumer'], ['kafka-server-stop', 'server-stop'], ['kafka-configs.sh', 'configs'], ['kafka-log-dirs', 'log-dirs'], ['kafka-reassign-partitions.sh', undefined],
   ])('resolves %s to %s', (name, command) => {
     expect(findCommand(name)?.name).toBe(command);
   });
