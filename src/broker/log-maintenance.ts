@@ -4,7 +4,8 @@
 // shutdown that lets the next start skip recovery.
 //
 // Timers (all unref'd, all cleared by shutdown):
-//   flush check        every min(1 s, smallest flush.ms), or log.flush.scheduler.interval.ms
+//   flush check        every min(1 s, smallest flush.ms), or log.flush.scheduler.interval.ms;
+//                      also writes index entries the active segments hold only in memory
 //   recovery points    log.flush.offset.checkpoint.interval.ms        (default 60000)
 //   log start offsets  log.flush.start.offset.checkpoint.interval.ms  (default 60000)
 //   retention          log.retention.check.interval.ms                (default 300000), first run
@@ -230,6 +231,7 @@ export class LogMaintenance {
     for (const p of allPartitions(this.source)) {
       try {
         p.log.flushIfDue(now);
+        p.log.writeIndexEntries(); // so index files on disk trail the appends by a second at most
       } catch (err) {
         this.log.error(`Error flushing log ${p.log.dir}`, err);
       }

@@ -101,6 +101,17 @@ const NO_HEADERS: RecordHeader[] = [];
 const isNullMarker = (bytes: Buffer, cfg: LineReaderConfig): boolean =>
   cfg.nullMarkerBytes !== undefined && bytes.length === cfg.nullMarkerBytes.length && bytes.equals(cfg.nullMarkerBytes);
 
+/** Whether a line needs no parsing: it is all value (no parse.key, no parse.headers). */
+export const isValueOnly = (cfg: LineReaderConfig): boolean => !cfg.parseKey && !cfg.parseHeaders;
+
+/** Whether bytes[start, end) is the null marker (for value-only lines, given as ranges). */
+export function isNullMarkerAt(bytes: Uint8Array, start: number, end: number, cfg: LineReaderConfig): boolean {
+  const marker = cfg.nullMarkerBytes;
+  if (marker === undefined || end - start !== marker.length) return false;
+  for (let i = 0; i < marker.length; i++) if (bytes[start + i] !== marker[i]) return false;
+  return true;
+}
+
 /** The bytes from `from` up to `marker`; null when the section is off, or missing under ignore.error. */
 function section(line: Buffer, lineNumber: number, cfg: LineReaderConfig, from: number, marker: Buffer, what: string): Buffer | null {
   const at = line.indexOf(marker, from);

@@ -79,6 +79,11 @@ export class StickyPartitioner {
     if ((newBatch && this.produced >= this.stickyBytes) || this.produced >= 2 * this.stickyBytes) this.next(partitionCount, available);
   }
 
+  /** Bytes `partition` may still take before appended() moves on regardless of batches (Infinity if it is not the sticky one). */
+  budget(partition: number): number {
+    return partition === this.current ? 2 * this.stickyBytes - this.produced : Infinity;
+  }
+
   private next(partitionCount: number, available: readonly number[]): void {
     this.produced = 0;
     const pool = available.length > 0 ? available : undefined;

@@ -6,7 +6,7 @@
 // idempotence the producer id, epoch and sequence are stamped in when it is first sent.
 import type { CompressionCodec } from '../protocol/records/compression.js';
 import type { RecordHeader } from '../protocol/records/records.js';
-import { BatchBuilder, stampProducer, type BufferPool } from './batch-builder.js';
+import { BatchBuilder, stampProducer, VALUE_ONLY_BOUND, type BufferPool } from './batch-builder.js';
 
 export interface ProducerRecord {
   topic: string;
@@ -87,6 +87,8 @@ export class ProducerBatch {
   logAppendTime = -1n;
   /** Bytes of buffer.memory the records hold. */
   reserved = 0;
+  /** What the last appendValues added to `reserved`. */
+  lastReserved = 0;
 
   constructor(
     readonly topic: string,
@@ -113,16 +115,22 @@ export class ProducerBatch {
    * bigger than batch.size). Returns its encoded size, or -1 (the batch is then full).
    */
   tryAppend(key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[], timestamp: number, callback: SendCallback | undefined, reserved: number): number {
+    return this.tryAppendSlice(key, value, 0, value === null ? 0 : value.length, headers, timestamp, callback, reserved);
+  }
+
+  /** tryAppend() with the value as source[valueStart, valueEnd), copied now (null when `source` is). */
+  tryAppendSlice(key: Buffer | null, source: Uint8Array | null, valueStart: number, valueEnd: number, headers: readonly RecordHeader[], timestamp: number, callback: SendCallback | undefined, reserved: number): number {
     if (this.full) return -1;
+    const valueLength = source === null ? -1 : valueEnd - valueStart;
     let builder = this.builder;
     if (builder === undefined) {
       // First record: size it as the first in a batch, then take a buffer it fits in.
       const probe = new BatchBuilder(EMPTY);
-      const first = probe.recordSize(key, value, headers, timestamp);
+      const first = probe.recordSizeOf(key, valueLength, headers, timestamp);
       builder = this.builder = new BatchBuilder(this.pool.take(probe.sizeInBytes + first));
       this.infos = new Float64Array(Math.min(4096, Math.ceil(this.capacity / first) + 1) * INFO_FIELDS);
     }
-    const size = builder.recordSize(key, value, headers, timestamp);
+    const size = builder.recordSizeOf(key, valueLength, headers, timestamp);
     const end = builder.sizeInBytes + size;
     if (this.count > 0 && end > this.capacity) {
       this.full = true;
@@ -132,11 +140,35 @@ export class ProducerBatch {
       // batch.size is larger than the pool's buffers: grow by doubling, up to batch.size.
       this.pool.give(builder.moveTo(this.pool.take(Math.max(end, Math.min(this.capacity, builder.buffer.length * 2)))));
     }
-    builder.append(key, value, headers, timestamp, size);
-    this.remember(key, value, timestamp, callback);
+    builder.appendSlice(key, source, valueStart, valueEnd, headers, timestamp, size);
+    this.remember(key === null ? -1 : key.length, valueLength, timestamp, callback);
     this.reserved += reserved;
     if (end >= this.capacity) this.full = true;
     return size;
+  }
+
+  /**
+   * Appends values source[bounds[2i], bounds[2i + 1]) from i = `from` on, as tryAppendSlice
+   * would one by one with no key and no headers, while they fit (a batch's first record is left
+   * to tryAppendSlice), until `budget` bytes went in (that record included), stopping before a
+   * value longer than `maxLength`. Returns the index it stopped at; `lastReserved` is the
+   * buffer.memory share of what went in.
+   */
+  appendValues(source: Uint8Array, bounds: Int32Array, from: number, to: number, timestamp: number, callback: SendCallback | undefined, budget: number, maxLength: number): number {
+    const builder = this.builder;
+    this.lastReserved = 0;
+    if (this.full || builder === undefined) return from;
+    const next = builder.appendValues(source, bounds, from, to, timestamp, Math.min(this.capacity, builder.buffer.length), budget, maxLength);
+    let reserved = 0;
+    for (let i = from; i < next; i++) {
+      const length = bounds[2 * i + 1]! - bounds[2 * i]!;
+      this.remember(-1, length, timestamp, callback);
+      reserved += VALUE_ONLY_BOUND + length;
+    }
+    this.reserved += reserved;
+    this.lastReserved = reserved;
+    if (builder.sizeInBytes >= this.capacity) this.full = true;
+    return next;
   }
 
   /**
@@ -182,7 +214,7 @@ export class ProducerBatch {
     this.done(error, onThrow);
   }
 
-  private remember(key: Buffer | null, value: Buffer | null, timestamp: number, callback: SendCallback | undefined): void {
+  private remember(keySize: number, valueSize: number, timestamp: number, callback: SendCallback | undefined): void {
     const i = this.count++;
     let infos = this.infos;
     if ((i + 1) * INFO_FIELDS > infos.length) {
@@ -190,8 +222,8 @@ export class ProducerBatch {
       infos.set(this.infos);
       this.infos = infos;
     }
-    infos[i * INFO_FIELDS + KEY_SIZE] = key === null ? -1 : key.length;
-    infos[i * INFO_FIELDS + VALUE_SIZE] = value === null ? -1 : value.length;
+    infos[i * INFO_FIELDS + KEY_SIZE] = keySize;
+    infos[i * INFO_FIELDS + VALUE_SIZE] = valueSize;
     infos[i * INFO_FIELDS + TIMESTAMP] = timestamp;
     const current = this.callbacks;
     if (typeof current === 'object') current.push(callback);

@@ -6,11 +6,12 @@
 // Invariants: a partition's queue is in creation (ordinal) order, retried batches included, so
 // batches leave a partition in order; a batch is taken only from the front of its queue; a
 // retried batch is not resent while other batches of its partition are still in flight.
-import type { BufferPool } from './batch-builder.js';
+import type { RecordHeader } from '../protocol/records/records.js';
+import { VALUE_ONLY_BOUND, type BufferPool } from './batch-builder.js';
 import { partitionForKey, StickyPartitioner } from './partitioner.js';
 import { ProducerBatch, type ProducerRecord, type SendCallback } from './producer-batch.js';
 
-const NO_HEADERS: [] = [];
+const NO_HEADERS: RecordHeader[] = [];
 
 export class PartitionQueue {
   readonly batches: ProducerBatch[] = [];
@@ -139,18 +140,24 @@ export class RecordAccumulator {
    * or one is full (it can go now).
    */
   append(topic: TopicQueues, partition: number, record: ProducerRecord, timestamp: number, callback: SendCallback | undefined, reserved: number, keyless: boolean): boolean {
+    const value = record.value;
+    return this.appendSlice(topic, partition, record.key ?? null, value, 0, value === null ? 0 : value.length, record.headers ?? NO_HEADERS, timestamp, callback, reserved, keyless);
+  }
+
+  /** append() with the record in parts and its value as source[valueStart, valueEnd) (null when `source` is). */
+  appendSlice(
+    topic: TopicQueues, partition: number, key: Buffer | null, source: Uint8Array | null, valueStart: number, valueEnd: number, headers: readonly RecordHeader[],
+    timestamp: number, callback: SendCallback | undefined, reserved: number, keyless: boolean,
+  ): boolean {
     const queue = topic.partitions[partition]!;
     const open = queue.batches.length > 0 ? queue.batches[queue.batches.length - 1]! : undefined;
-    const key = record.key ?? null;
-    const value = record.value;
-    const headers = record.headers ?? NO_HEADERS;
     let batch = open;
-    let size = open !== undefined ? open.tryAppend(key, value, headers, timestamp, callback, reserved) : -1;
+    let size = open !== undefined ? open.tryAppendSlice(key, source, valueStart, valueEnd, headers, timestamp, callback, reserved) : -1;
     const newBatch = size < 0;
     if (newBatch) {
       if (open !== undefined && !open.closed) this.closeBatch(open, queue);
       batch = new ProducerBatch(topic.name, partition, queue.nextOrdinal++, Date.now(), Math.max(this.batchSize, 1), this.pool);
-      size = batch.tryAppend(key, value, headers, timestamp, callback, reserved);
+      size = batch.tryAppendSlice(key, source, valueStart, valueEnd, headers, timestamp, callback, reserved);
       queue.batches.push(batch);
       this.pending++;
     }
@@ -158,6 +165,41 @@ export class RecordAccumulator {
     if (full) this.closeBatch(batch!, queue);
     if (keyless) topic.sticky.appended(partition, size, newBatch, topic.partitions.length, topic.available);
     return newBatch || full;
+  }
+
+  /**
+   * appendSlice() for records that are only a value (no key, no headers, the sticky partition):
+   * source[bounds[2i], bounds[2i + 1]) for i from `from` up to `to`, filling each open batch in
+   * one loop and taking the one-by-one path only where a batch begins or ends. Counts their
+   * buffer.memory. Stops before a value longer than `maxLength`; returns the index it stopped at.
+   */
+  appendValues(topic: TopicQueues, source: Uint8Array, bounds: Int32Array, from: number, to: number, timestamp: number, callback: SendCallback | undefined, maxLength: number): number {
+    const sticky = topic.sticky;
+    let i = from;
+    while (i < to) {
+      const start = bounds[2 * i]!;
+      const end = bounds[2 * i + 1]!;
+      if (end - start > maxLength) break;
+      const partition = sticky.partition(topic.partitions.length, topic.available);
+      const queue = topic.partitions[partition]!;
+      const open = queue.batches.length > 0 ? queue.batches[queue.batches.length - 1]! : undefined;
+      if (open !== undefined) {
+        const before = open.bytes;
+        const next = open.appendValues(source, bounds, i, to, timestamp, callback, sticky.budget(partition), maxLength);
+        if (next > i) {
+          this.reservedBytes += open.lastReserved;
+          sticky.appended(partition, open.bytes - before, false, topic.partitions.length, topic.available);
+          if (open.full) this.closeBatch(open, queue);
+          i = next;
+          continue;
+        }
+      }
+      const reserved = VALUE_ONLY_BOUND + end - start;
+      this.reservedBytes += reserved;
+      this.appendSlice(topic, partition, null, source, start, end, NO_HEADERS, timestamp, callback, reserved, true);
+      i++;
+    }
+    return i;
   }
 
   /** Applies a topic's partitions and leaders from Metadata; returns the records that were waiting. */

@@ -1,20 +1,72 @@
 // Splits a byte stream into lines the way Java's BufferedReader.readLine does (Kafka's
 // LineMessageReader reads stdin with it): a line ends at \n, \r or \r\n, the terminator is not
 // part of the line, and a last line without a terminator is still a line. Lines stay bytes, as
-// views into the input chunk (no copy, no string round trip), and all complete lines of a chunk
-// are returned together so the caller awaits once per chunk, never once per line.
+// ranges of the input chunk (no copy, no string round trip, not even a Buffer view per line:
+// a million views cost more than the rest of the splitting), and the complete lines of a chunk
+// come in groups so the caller awaits once per group, never once per line.
 //
 // Input that is not valid UTF-8 is repaired the way Java's UTF-8 decoder repairs it: each bad
 // sequence becomes U+FFFD. Valid input (the normal case) is checked once per chunk, natively.
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
+import { streamChunks } from './stream-chunks.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
+/** Room for this many lines' bounds at first (a group grows when it may hold more). */
+const INITIAL_GROUP = 256;
 
 /** Bytes as Java would see them after decoding UTF-8 with replacement and encoding again. */
 function repaired(line: Buffer): Buffer {
   return isUtf8(line) ? line : Buffer.from(line.toString('utf8'), 'utf8');
+}
+
+/** Lines as ranges of one buffer: line i is bytes[start(i), end(i)). */
+export class LineGroup {
+  constructor(
+    /** A plain Uint8Array (its subarray is far cheaper than a Buffer's). */
+    readonly bytes: Uint8Array,
+    /** [start, end) pairs. */
+    readonly bounds: Int32Array,
+    readonly length: number,
+  ) {}
+
+  /** One line on its own. */
+  static of(line: Buffer): LineGroup {
+    return new LineGroup(plain(line), Int32Array.of(0, line.length), 1);
+  }
+
+  start(i: number): number {
+    return this.bounds[2 * i]!;
+  }
+
+  end(i: number): number {
+    return this.bounds[2 * i + 1]!;
+  }
+
+  /** Line i as a Buffer view of the input. */
+  line(i: number): Buffer {
+    const start = this.bounds[2 * i]!;
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, this.bounds[2 * i + 1]! - start);
+  }
+
+  *[Symbol.iterator](): Iterator<Buffer> {
+    for (let i = 0; i < this.length; i++) yield this.line(i);
+  }
+}
+
+const plain = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
+
+/** The lines of `group` repaired as Java's decoder would (see repaired), in a buffer of their own. */
+function repairedGroup(group: LineGroup): LineGroup {
+  const lines = [...group].map(repaired);
+  const bounds = new Int32Array(2 * lines.length);
+  let at = 0;
+  lines.forEach((line, i) => {
+    bounds[2 * i] = at;
+    bounds[2 * i + 1] = at += line.length;
+  });
+  return new LineGroup(plain(Buffer.concat(lines)), bounds, lines.length);
 }
 
 export class LineSplitter {
@@ -25,8 +77,8 @@ export class LineSplitter {
 
   /** The lines completed by `chunk`, in order. */
   push(chunk: Buffer): Buffer[] {
-    let lines: Buffer[] = [];
-    for (const group of this.split(chunk, Infinity)) lines = lines.length === 0 ? group : lines.concat(group);
+    const lines: Buffer[] = [];
+    for (const group of this.split(chunk, Infinity)) lines.push(...group);
     return lines;
   }
 
@@ -34,14 +86,13 @@ export class LineSplitter {
    * The lines completed by `chunk`, in groups of at most `groupLines`, split as they are asked
    * for: a consumer that finishes with one group before taking the next never holds more.
    */
-  *split(chunk: Buffer, groupLines: number): Generator<Buffer[]> {
+  *split(chunk: Buffer, groupLines: number): Generator<LineGroup> {
     const len = chunk.length;
     let pos = 0;
     if (this.skipLF && len > 0) {
       this.skipLF = false;
       if (chunk[0] === LF) pos = 1;
     }
-    let lines: Buffer[] = [];
     if (this.partial.length > 0) {
       const end = this.terminatorAt(chunk, pos);
       if (end < 0) {
@@ -49,30 +100,36 @@ export class LineSplitter {
         return;
       }
       this.partial.push(chunk.subarray(pos, end));
-      lines.push(repaired(Buffer.concat(this.partial)));
+      const joined = repaired(Buffer.concat(this.partial));
       this.partial = [];
       pos = this.afterTerminator(chunk, end);
+      yield LineGroup.of(joined);
     }
+    const bytes = plain(chunk);
     // Common case: \n only, found by a native memchr (indexOf).
     const lfOnly = chunk.indexOf(CR, pos) < 0;
     while (pos < len) {
       const groupStart = pos;
-      const first = lines.length;
-      while (lines.length < groupLines) {
+      let bounds = new Int32Array(2 * Math.min(groupLines, INITIAL_GROUP));
+      let count = 0;
+      while (count < groupLines) {
         const end = lfOnly ? chunk.indexOf(LF, pos) : this.terminatorAt(chunk, pos);
         if (end < 0) break;
-        lines.push(chunk.subarray(pos, end));
+        if (2 * count === bounds.length) {
+          const grown = new Int32Array(2 * bounds.length);
+          grown.set(bounds);
+          bounds = grown;
+        }
+        bounds[2 * count] = pos;
+        bounds[2 * count + 1] = end;
+        count++;
         pos = lfOnly ? end + 1 : this.afterTerminator(chunk, end);
       }
-      if (lines.length === 0) break;
+      if (count === 0) break;
+      const group = new LineGroup(bytes, bounds, count);
       // Lines end at ASCII bytes, so a valid region means every line in it is valid.
-      if (lines.length > first && !isUtf8(chunk.subarray(groupStart, pos))) {
-        for (let i = first; i < lines.length; i++) lines[i] = repaired(lines[i]!);
-      }
-      yield lines;
-      lines = [];
+      yield isUtf8(bytes.subarray(groupStart, pos)) ? group : repairedGroup(group);
     }
-    if (lines.length > 0) yield lines;
     if (pos < len) this.partial.push(chunk.subarray(pos));
   }
 
@@ -103,23 +160,21 @@ export class LineSplitter {
   }
 }
 
-/** How much to read at a time: fewer, larger reads cost far fewer wake-ups than 64 KiB ones. */
+/** How much to read at a time (fewer, larger reads cost far fewer wake-ups than 64 KiB ones), and to hold unread. */
 const READ_SIZE = 1 << 20;
 /** Lines per group: a consumer that yields between groups stays responsive and holds little. */
 const GROUP_LINES = 256;
 
 /** Yields the lines of `input` in groups of at most GROUP_LINES lines. */
-export async function* readLines(input: Readable): AsyncGenerator<Buffer[]> {
+export async function* readLines(input: Readable): AsyncGenerator<LineGroup> {
   const splitter = new LineSplitter();
-  const bytes = (chunk: unknown): Buffer => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer));
   // Asking a byte stream for more than its highWaterMark raises the mark, so a file behind stdin
   // is then read up to READ_SIZE at a time instead of 64 KiB. (An ended stream hands over what
   // it still holds instead: that is the input's start, not to be dropped.)
   if (!input.readableObjectMode && input.readableHighWaterMark < READ_SIZE) {
     const early: unknown = input.read(READ_SIZE);
-    if (early !== null) yield* splitter.split(bytes(early), GROUP_LINES);
+    if (early !== null) yield* splitter.split(typeof early === 'string' ? Buffer.from(early, 'utf8') : (early as Buffer), GROUP_LINES);
   }
-  for await (const chunk of input) yield* splitter.split(bytes(chunk), GROUP_LINES);
-  const last = splitter.end();
-  if (last.length > 0) yield last;
+  for await (const chunk of streamChunks(input, READ_SIZE)) yield* splitter.split(chunk, GROUP_LINES);
+  for (const last of splitter.end()) yield LineGroup.of(last);
 }

@@ -18,7 +18,7 @@ import { silentLogger } from '../log.js';
 import { Produce, type ProduceRequest, type ProduceResponse } from '../protocol/messages/produce.js';
 import { BATCH_HEADER_SIZE } from '../protocol/records/batch.js';
 import type { RecordHeader } from '../protocol/records/records.js';
-import { BufferPool, recordSizeUpperBound } from './batch-builder.js';
+import { BufferPool, recordSizeUpperBound, VALUE_ONLY_BOUND } from './batch-builder.js';
 import { NetworkError, type BrokerConnection } from './broker-connection.js';
 import { ErrorCode, KafkaProtocolError, kafkaErrorInfo } from './kafka-errors.js';
 import type { ProducerBatch, ProducerRecord, SendCallback } from './producer-batch.js';
@@ -86,6 +86,7 @@ export class WireProducer {
   private fatal: Error | undefined;
   private roomWaiters: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
+  private metadataWaiters: Array<() => void> = [];
 
   private readonly metadata: ProducerMetadata;
   private readonly identity: ProducerIdentity;
@@ -104,7 +105,11 @@ export class WireProducer {
     this.prefix = opts.logPrefix ?? '';
     this.recordLimit = Math.min(config.maxRequestSize, config.bufferMemory);
     const settled = (): void => this.schedule();
-    this.metadata = new ProducerMetadata(client, { retryBackoffMs: config.retryBackoffMs, log: this.networkLog, logPrefix: this.prefix }, (topics) => this.applyMetadata(topics), settled);
+    const metadataSettled = (): void => {
+      for (const resolve of this.metadataWaiters.splice(0)) resolve();
+      this.schedule();
+    };
+    this.metadata = new ProducerMetadata(client, { retryBackoffMs: config.retryBackoffMs, log: this.networkLog, logPrefix: this.prefix }, (topics) => this.applyMetadata(topics), metadataSettled);
     this.identity = new ProducerIdentity(client, config.retryBackoffMs, settled, (error) => this.fail(error));
   }
 
@@ -143,6 +148,59 @@ export class WireProducer {
       this.schedule();
     }
     return this.acc.reservedBytes < this.config.bufferMemory;
+  }
+
+  /**
+   * send() for a record that is only a value, given as source[start, end) and copied into its
+   * batch now (null when `source` is): no key, no headers, the partitioner's partition. The
+   * console producer's per-line path: no record object and no Buffer per line.
+   */
+  sendValue(topicName: string, source: Uint8Array | null, start: number, end: number, timestamp: number, callback?: SendCallback): boolean {
+    const topic = this.lastTopic;
+    const valueLength = source === null ? 0 : end - start;
+    const reserved = VALUE_ONLY_BOUND + valueLength;
+    if (topic === undefined || topic.name !== topicName || !topic.known || this.fatal !== undefined || this.closed || BATCH_HEADER_SIZE + reserved > this.recordLimit) {
+      // Not the steady state (metadata to wait for, a failure, a record too large): the general path.
+      const value = source === null ? null : Buffer.from(source.buffer, source.byteOffset + start, valueLength);
+      return this.send({ topic: topicName, value, timestamp }, callback);
+    }
+    this.acc.reservedBytes += reserved;
+    const partition = this.acc.choosePartition(topic, null, -1);
+    if (this.acc.appendSlice(topic, partition, null, source, start, end, NO_HEADERS, timestamp, callback, reserved, true)) this.schedule();
+    return this.acc.reservedBytes < this.config.bufferMemory;
+  }
+
+  /**
+   * Resolves once records for `topicName` go straight into batches (its metadata is known), or
+   * once a Metadata request has been answered without it (records then wait in the producer as
+   * usual), or at once if the producer cannot send. Java's send() blocks on a topic's first
+   * metadata; a caller with many records in hand waits here after sending the first one, so the
+   * rest need not queue one by one for those few milliseconds.
+   */
+  async topicReady(topicName: string): Promise<void> {
+    const known = (): boolean => this.acc.topics.get(topicName)?.known === true;
+    if (known() || this.fatal !== undefined || this.closed || this.acc.pending === 0) return;
+    await new Promise<void>((resolve) => this.metadataWaiters.push(resolve));
+  }
+
+  /**
+   * sendValue() for values `from` to `to` - 1, value i being source[bounds[2i], bounds[2i + 1]):
+   * appended in one loop per batch. Returns what the last sendValue would.
+   */
+  sendValues(topicName: string, source: Uint8Array, bounds: Int32Array, from: number, count: number, timestamp: number, callback?: SendCallback): boolean {
+    let i = from;
+    while (i < count) {
+      const topic = this.lastTopic;
+      if (topic !== undefined && topic.name === topicName && topic.known && this.fatal === undefined && !this.closed) {
+        const next = this.acc.appendValues(topic, source, bounds, i, count, timestamp, callback, this.recordLimit - BATCH_HEADER_SIZE - VALUE_ONLY_BOUND);
+        if (next > i) this.schedule();
+        i = next;
+        if (i === count) break;
+      }
+      this.sendValue(topicName, source, bounds[2 * i]!, bounds[2 * i + 1]!, timestamp, callback);
+      i++;
+    }
+    return this.hasRoom;
   }
 
   /**

@@ -2,15 +2,17 @@
 // settings merge as Kafka's ConsoleProducer does (file < --producer-property < explicit flags,
 // with flag defaults applied only where the key is still unset); compression is always forced.
 // Records go through the wire producer: stdin is split into lines a chunk at a time, each line is
-// parsed as bytes and queued without awaiting it, and reading pauses only when buffer.memory is
-// full. Failed sends are logged as Java's ErrorLoggingCallback logs them (exit status stays 0);
+// parsed as bytes (a line that is all value is copied from the input chunk into its batch, with
+// no object per line) and queued without awaiting it, and reading pauses only when buffer.memory
+// is full or the network lags behind. Failed sends are logged as Java's ErrorLoggingCallback logs them (exit status stays 0);
 // with --sync each record is flushed and awaited, and a failure ends the tool with status 1.
 import type { Properties } from '../config/properties.js';
 import { parseKeyValueList } from '../config/properties.js';
 import { CancelledError, KtoolError, UsageError } from '../errors.js';
 import { createLogger, formatLogLine } from '../log.js';
 import { bootstrapProblem, connectionSettings } from '../client/client-config.js';
-import { lineReaderConfig, parseLineBytes } from '../client/line-reader.js';
+import type { Readable } from 'node:stream';
+import { isNullMarkerAt, isValueOnly, lineReaderConfig, parseLineBytes, type LineReaderConfig } from '../client/line-reader.js';
 import { producerConfig } from '../client/producer-config.js';
 import { readLines } from '../client/text-lines.js';
 import { KafkaWireClient } from '../client/wire-client.js';
@@ -140,6 +142,59 @@ async function sendSync(producer: WireProducer, record: ProducerRecord): Promise
   if (failure !== null) throw failure;
 }
 
+interface LineOutput {
+  topic: string;
+  reader: LineReaderConfig;
+  sync: boolean;
+  /** Whether to print `>` after each line. */
+  prompt: boolean;
+  stdout: CliIO['stdout'];
+  onResult: SendCallback;
+}
+
+/** The tool's loop: stdin's lines to records. Kept out of run() so the hot code stays small. */
+async function produceLines(input: Readable, producer: WireProducer, out: LineOutput): Promise<void> {
+  const valueOnly = isValueOnly(out.reader);
+  let lineNumber = 0;
+  for await (const lines of readLines(input)) {
+    // The send time, read once per group of lines (they are parsed within a millisecond or so).
+    const timestamp = Date.now();
+    if (valueOnly && !out.sync && !out.prompt && out.reader.nullMarker === undefined) {
+      // Each line's bytes go straight from the input chunk into its batch. The first line
+      // asks for the topic's metadata, and the rest wait for it as Java's send() would.
+      let from = 0;
+      if (lineNumber === 0) {
+        producer.sendValue(out.topic, lines.bytes, lines.start(0), lines.end(0), timestamp, out.onResult);
+        from = 1;
+        await producer.topicReady(out.topic);
+      }
+      producer.sendValues(out.topic, lines.bytes, lines.bounds, from, lines.length, timestamp, out.onResult);
+      lineNumber += lines.length;
+    } else if (valueOnly && !out.sync) {
+      const bytes = lines.bytes;
+      for (let i = 0; i < lines.length; i++) {
+        const start = lines.start(i);
+        const end = lines.end(i);
+        producer.sendValue(out.topic, isNullMarkerAt(bytes, start, end, out.reader) ? null : bytes, start, end, timestamp, out.onResult);
+        if (out.prompt) out.stdout.write('>');
+      }
+      lineNumber += lines.length;
+    } else {
+      for (let i = 0; i < lines.length; i++) {
+        const { key, value, headers } = parseLineBytes(lines.line(i), ++lineNumber, out.reader);
+        const record: ProducerRecord = { topic: out.topic, key, value, headers, timestamp };
+        if (out.sync) await sendSync(producer, record);
+        else producer.send(record, out.onResult);
+        if (out.prompt) out.stdout.write('>');
+      }
+    }
+    // Back-pressure (buffer.memory, or a backlog the network has yet to take); otherwise
+    // still let responses in between groups so requests keep flowing.
+    if (!producer.hasRoom || producer.backlogged) await producer.waitForRoom();
+    else if (producer.inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 async function run(argv: readonly string[], io: CliIO): Promise<void> {
   const args = parseOrHelp(OPTIONS, argv, 'This tool helps to read data from standard input and publish it to Kafka.', io);
   if (!args) return;
@@ -165,24 +220,9 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
   const unsubscribe = [io.onSignal('SIGINT', onSignal('SIGINT')), io.onSignal('SIGTERM', onSignal('SIGTERM'))];
   const prompt = io.stdinIsTTY && io.stdoutIsTTY;
   try {
-    let lineNumber = 0;
     if (prompt) io.stdout.write('>');
     try {
-      for await (const lines of readLines(io.stdin)) {
-        // The send time, read once per group of lines (they are parsed within a millisecond or so).
-        const timestamp = Date.now();
-        for (const line of lines) {
-          const { key, value, headers } = parseLineBytes(line, ++lineNumber, reader);
-          const record: ProducerRecord = { topic, key, value, headers, timestamp };
-          if (opts.sync) await sendSync(producer, record);
-          else producer.send(record, onResult);
-          if (prompt) io.stdout.write('>');
-        }
-        // Back-pressure (buffer.memory, or a backlog the network has yet to take); otherwise
-        // still let responses in between groups so requests keep flowing.
-        if (!producer.hasRoom || producer.backlogged) await producer.waitForRoom();
-        else if (producer.inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
-      }
+      await produceLines(io.stdin, producer, { topic, reader, sync: opts.sync, prompt, stdout: io.stdout, onResult });
     } catch (err) {
       if (!interrupted) throw err;
     }

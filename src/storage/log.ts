@@ -643,6 +643,12 @@ export class PartitionLog {
     return true;
   }
 
+  /** Writes the active segment's pending index entries to their files (the broker calls it about once a second). */
+  writeIndexEntries(): void {
+    if (this.closed || this.failure !== null) return;
+    this.active.writeIndexEntries();
+  }
+
   /** Index of the segment holding `offset` (the last one whose base offset is <= it). */
   private segmentIndexFor(offset: number): number {
     let lo = 0;

@@ -1,5 +1,5 @@
 // The sparse offset index of one segment (`.index`), kept in memory as a growable typed array and
-// mirrored to the file entry by entry as it grows. Lookups never touch the file.
+// written to the file behind the appends (index-file.ts). Lookups never touch the file.
 //
 // File format: a plain array of 8-byte entries, no header, no checksum:
 //
@@ -37,7 +37,7 @@ export class OffsetIndex extends IndexFile {
    * left empty, to be rebuilt), or null when loaded.
    */
   load(logSize: number, relativeLimit: number): string | null {
-    this.count = 0;
+    this.clear();
     if (!existsSync(this.path)) return 'missing';
     const bytes = readFileSync(this.path);
     if (bytes.length % OFFSET_INDEX_ENTRY_SIZE !== 0) return `size ${bytes.length} is not a multiple of ${OFFSET_INDEX_ENTRY_SIZE}`;
@@ -47,13 +47,14 @@ export class OffsetIndex extends IndexFile {
       const rel = bytes.readInt32BE(at);
       const pos = bytes.readInt32BE(at + 4);
       if (rel <= lastRel || pos <= lastPos || pos >= logSize || rel >= relativeLimit) {
-        this.count = 0;
+        this.clear();
         return `entry ${at / OFFSET_INDEX_ENTRY_SIZE} (${rel}, ${pos}) is out of order or out of range`;
       }
       this.push(rel, pos);
       lastRel = rel;
       lastPos = pos;
     }
+    this.loaded();
     return null;
   }
 
@@ -73,7 +74,7 @@ export class OffsetIndex extends IndexFile {
     const n = this.count;
     if (n > 0 && (relativeOffset <= this.data[2 * n - 2]! || position <= this.data[2 * n - 1]!)) return;
     this.push(relativeOffset, position);
-    this.writeLast();
+    this.added();
   }
 
   protected encodeEntry(i: number, buf: Buffer, at: number): void {

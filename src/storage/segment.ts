@@ -607,6 +607,13 @@ export class LogSegment implements DescriptorHolder {
     segmentDescriptors.use(this, this.descriptorCount);
   }
 
+  /** Writes index entries still held only in memory, if the index files are open (else close() wrote them). */
+  writeIndexEntries(): void {
+    if (this.sealed || this.closed) return;
+    this.offsetIndex.writePending();
+    this.timeIndex.writePending();
+  }
+
   get isSealed(): boolean {
     return this.sealed;
   }

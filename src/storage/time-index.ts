@@ -1,4 +1,4 @@
-// The time index of one segment (`.timeindex`), in memory and mirrored to the file as it grows.
+// The time index of one segment (`.timeindex`), in memory and written to the file behind it.
 // ListOffsets-by-timestamp uses it to skip to the right part of a segment.
 //
 // File format: a plain array of 12-byte entries, no header, no checksum:
@@ -36,7 +36,7 @@ export class TimeIndex extends IndexFile {
 
   /** Loads and checks the file (see OffsetIndex.load); returns why it is unusable, or null. */
   load(relativeLimit: number): string | null {
-    this.count = 0;
+    this.clear();
     if (!existsSync(this.path)) return 'missing';
     const bytes = readFileSync(this.path);
     if (bytes.length % TIME_INDEX_ENTRY_SIZE !== 0) return `size ${bytes.length} is not a multiple of ${TIME_INDEX_ENTRY_SIZE}`;
@@ -46,13 +46,14 @@ export class TimeIndex extends IndexFile {
       const ts = readInt64Number(bytes, at);
       const rel = bytes.readInt32BE(at + 8);
       if (ts <= lastTs || rel < lastRel || rel >= relativeLimit) {
-        this.count = 0;
+        this.clear();
         return `entry ${at / TIME_INDEX_ENTRY_SIZE} (${ts}, ${rel}) is out of order or out of range`;
       }
       this.push(ts, rel);
       lastTs = ts;
       lastRel = rel;
     }
+    this.loaded();
     return null;
   }
 
@@ -74,7 +75,7 @@ export class TimeIndex extends IndexFile {
   maybeAppend(timestamp: number, relativeOffset: number): void {
     if (timestamp <= this.lastTimestamp || relativeOffset < this.lastRelativeOffset) return;
     this.push(timestamp, relativeOffset);
-    this.writeLast();
+    this.added();
   }
 
   protected encodeEntry(i: number, buf: Buffer, at: number): void {

@@ -79,6 +79,49 @@ describe('BatchBuilder', () => {
     expect(plain.length).toBe(50);
   });
 
+  it('appendValues writes what append writes, value by value', () => {
+    // Values laid out as lines (close together) or far apart, then appended in runs under limits and budgets.
+    const line = fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a));
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 60 }), fc.array(fc.nat(12), { minLength: 1, maxLength: 60 }), fc.integer({ min: 80, max: 6000 }), fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 2 ** 40 }), (values, gaps, limit, budget, timestamp) => {
+        const bounds = new Int32Array(2 * values.length);
+        const parts: Buffer[] = [];
+        let at = 0;
+        values.forEach((v, i) => {
+          const gap = gaps[i % gaps.length]!;
+          parts.push(Buffer.alloc(gap, 0x0a), v);
+          bounds[2 * i] = at += gap;
+          bounds[2 * i + 1] = at += v.length;
+        });
+        const source = new Uint8Array(Buffer.concat(parts));
+        const first = { key: null, value: Buffer.from('first'), headers: [], timestamp: timestamp - 3 };
+        const bulk = new BatchBuilder(Buffer.alloc(8000));
+        bulk.append(null, first.value, [], first.timestamp, bulk.recordSize(null, first.value, [], first.timestamp));
+        const expected = new BatchBuilder(Buffer.alloc(8000));
+        expected.append(null, first.value, [], first.timestamp, expected.recordSize(null, first.value, [], first.timestamp));
+        let i = 0;
+        const maxLength = 150;
+        for (let run = 0; run < 3 && i < values.length; run++) {
+          const start = expected.sizeInBytes;
+          let j = i;
+          for (; j < values.length; j++) {
+            const v = values[j]!;
+            if (v.length > maxLength || expected.sizeInBytes - start >= budget) break;
+            const size = expected.recordSize(null, v, [], timestamp);
+            if (expected.sizeInBytes + size > limit) break;
+            expected.append(null, v, [], timestamp, size);
+          }
+          expect(bulk.appendValues(source, bounds, i, values.length, timestamp, limit, budget, maxLength)).toBe(j);
+          if (j === i) break;
+          i = j;
+        }
+        expect(bulk.recordCount).toBe(expected.recordCount);
+        expect(bulk.finish('none').equals(expected.finish('none'))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('moves to a bigger buffer without losing what was written', () => {
     const b = new BatchBuilder(Buffer.alloc(100));
     const r = { key: null, value: Buffer.from('abc'), headers: [], timestamp: 5 };

@@ -3,6 +3,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { streamChunks } from '../../../src/client/stream-chunks.js';
 import { LineSplitter, readLines } from '../../../src/client/text-lines.js';
 
 /** Java's readLine over the whole input, as the reference. */
@@ -27,7 +28,7 @@ function javaLines(input: Buffer): string[] {
 function splitAll(chunks: Buffer[], groupLines = Infinity): string[] {
   const s = new LineSplitter();
   const out: string[] = [];
-  for (const c of chunks) for (const group of s.split(c, groupLines)) out.push(...group.map((l) => l.toString('utf8')));
+  for (const c of chunks) for (const group of s.split(c, groupLines)) out.push(...[...group].map((l) => l.toString('utf8')));
   out.push(...s.end().map((l) => l.toString('utf8')));
   return out;
 }
@@ -96,7 +97,7 @@ describe('LineSplitter', () => {
 describe('readLines', () => {
   const collect = async (input: Readable): Promise<string[]> => {
     const out: string[] = [];
-    for await (const group of readLines(input)) out.push(...group.map((l) => l.toString('utf8')));
+    for await (const group of readLines(input)) out.push(...[...group].map((l) => l.toString('utf8')));
     return out;
   };
 
@@ -122,5 +123,44 @@ describe('readLines', () => {
     for await (const group of readLines(Readable.from([input]))) sizes.push(group.length);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(3000);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(256);
+  });
+});
+
+describe('streamChunks', () => {
+  const collect = async (input: Readable, maxQueued = 1 << 20): Promise<string[]> => {
+    const out: string[] = [];
+    for await (const chunk of streamChunks(input, maxQueued)) out.push(chunk.toString('utf8'));
+    return out;
+  };
+
+  it('hands over each chunk as it was read, never joined with the next', async () => {
+    const input = new PassThrough();
+    for (const c of ['ab', 'cd', 'ef']) input.write(c);
+    input.end();
+    expect(await collect(input)).toEqual(['ab', 'cd', 'ef']);
+  });
+
+  it('pauses the stream while enough bytes wait, and resumes it', async () => {
+    const input = new PassThrough();
+    const out: string[] = [];
+    const reading = (async () => {
+      for await (const chunk of streamChunks(input, 4)) {
+        out.push(chunk.toString('utf8'));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    for (const c of ['1234', '5678', '9']) input.write(c);
+    input.end();
+    await reading;
+    expect(out.join('')).toBe('123456789');
+  });
+
+  it('throws the stream error, and a premature close for a destroyed stream', async () => {
+    const failing = new PassThrough();
+    setTimeout(() => failing.destroy(new Error('boom')), 1);
+    await expect(collect(failing)).rejects.toThrow('boom');
+    const destroyed = new PassThrough();
+    setTimeout(() => destroyed.destroy(), 1);
+    await expect(collect(destroyed)).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
   });
 });

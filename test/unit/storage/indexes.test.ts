@@ -40,6 +40,22 @@ describe('OffsetIndex', () => {
     for (let t = 0; t <= rel; t += 97) expect(loaded.lookup(t)).toBe(expected(t));
   });
 
+  it('writes entries behind the appends: a page of them at a time, and the rest on flush or close', () => {
+    const path = join(tempDir(), '00000000000000000000.index');
+    const index = new OffsetIndex(path);
+    index.open(true);
+    for (let i = 1; i <= 10; i++) index.append(i, i * 100);
+    expect(readFileSync(path).length).toBe(0);
+    index.flush();
+    expect(readFileSync(path).length).toBe(10 * 8);
+    for (let i = 11; i <= 600; i++) index.append(i, i * 100);
+    expect(readFileSync(path).length).toBe((10 + 4096 / 8) * 8);
+    index.close();
+    const bytes = readFileSync(path);
+    expect(bytes.length).toBe(600 * 8);
+    expect([bytes.readInt32BE(599 * 8), bytes.readInt32BE(599 * 8 + 4)]).toEqual([600, 60000]);
+  });
+
   it('ignores entries that would break the ordering', () => {
     const index = new OffsetIndex(join(tempDir(), 'x.index'));
     index.append(10, 100);

@@ -290,6 +290,7 @@ describe('closing', () => {
     const dir = join(tempDir(), 'i-0');
     const log = PartitionLog.open(dir, config({ indexIntervalBytes: 100 }));
     for (let i = 0; i < 20; i++) log.append(batch(3, i));
+    log.flush(); // index entries are written behind the appends; a flush writes them out
     const index = join(dir, '00000000000000000000.index');
     const good = readFileSync(index);
     appendFileSync(index, Buffer.alloc(800));
