@@ -20,6 +20,8 @@ export function realZooKeeperMissing(): string | undefined {
 export interface RealZooKeeperOptions {
   /** Default 500 ms, so sessions can be as short as 1 s (minSessionTimeout = 2 ticks). */
   tickTime?: number;
+  /** Default 20 ticks (10 s). */
+  maxSessionTimeout?: number;
 }
 
 export interface RealZooKeeper {
@@ -47,6 +49,7 @@ export async function startRealZooKeeper(opts: RealZooKeeperOptions = {}): Promi
     cfg,
     [
       `tickTime=${tick}`,
+      ...(opts.maxSessionTimeout ? [`maxSessionTimeout=${opts.maxSessionTimeout}`] : []),
       `dataDir=${join(dir, 'data')}`,
       `clientPort=${port}`,
       'clientPortAddress=127.0.0.1',
@@ -72,14 +75,15 @@ export async function startRealZooKeeper(opts: RealZooKeeperOptions = {}): Promi
     child = proc;
     proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    const deadline = Date.now() + 30_000;
+    // Generous: a loaded machine can take many seconds to start the JVM.
+    const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`ZooKeeper exited with ${proc.exitCode}:\n${out}`);
       if ((await fourLetterWord(port, 'srvr')).includes('Mode: standalone')) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     proc.kill('SIGKILL');
-    throw new Error(`ZooKeeper did not start within 30 s:\n${out}`);
+    throw new Error(`ZooKeeper did not start within 60 s:\n${out}`);
   };
 
   const stop = async (): Promise<void> => {

@@ -16,17 +16,21 @@ export interface ZooKeeperUnderTest {
   cleanup(): Promise<void>;
 }
 
-export async function startDebianZooKeeper(): Promise<ZooKeeperUnderTest> {
-  return startRealZooKeeper();
+export interface ZooKeeperOptions {
+  /** Default 20 ticks (10 s). Tests that restart the server ask for more, so a slow restart costs no session. */
+  maxSessionTimeout?: number;
+}
+
+export async function startDebianZooKeeper(opts: ZooKeeperOptions = {}): Promise<ZooKeeperUnderTest> {
+  return startRealZooKeeper(opts);
 }
 
 /** ktool's server, as `ktool zookeeper-start` runs it (TTL nodes enabled, like the real one here). */
-export async function startKtoolZooKeeper(): Promise<ZooKeeperUnderTest> {
+export async function startKtoolZooKeeper(opts: ZooKeeperOptions = {}): Promise<ZooKeeperUnderTest> {
   const dataDir = tempDir('ktool-zk-server-');
-  const launch = (port: number) =>
-    ZooKeeperServer.start(
-      zkConfigFrom(new Map([['dataDir', dataDir], ['clientPort', String(port)], ['clientPortAddress', '127.0.0.1'], ['tickTime', '500'], ['extendedTypesEnabled', 'true'], ['4lw.commands.whitelist', '*']])),
-    );
+  const config = new Map([['dataDir', dataDir], ['clientPortAddress', '127.0.0.1'], ['tickTime', '500'], ['extendedTypesEnabled', 'true'], ['4lw.commands.whitelist', '*']]);
+  if (opts.maxSessionTimeout) config.set('maxSessionTimeout', String(opts.maxSessionTimeout));
+  const launch = (port: number) => ZooKeeperServer.start(zkConfigFrom(new Map([...config, ['clientPort', String(port)]])));
   let server: ZooKeeperServer | undefined = await launch(0);
   const port = server.port;
   return {

@@ -156,7 +156,10 @@ export class ZkBroker implements TopicBackend {
   /** After an expired session: register again (replacing our old node if it lingers), then elect and resync. */
   private async afterNewSession(): Promise<void> {
     const log = this.log.child('kafka.zk.KafkaZkClient');
+    const client = this.session.client;
     for (let attempt = 1; !this.closing; attempt++) {
+      // This session expired too: the next one runs this handler again.
+      if (client !== this.session.client || client.currentState === 'expired' || client.currentState === 'closed') return;
       try {
         this.registration = await registerBroker(this.session, this.state.nodeId, this.endpoints(), log, this.registration?.sessionId);
         break;

@@ -16,7 +16,7 @@ export interface ZkSessionOptions {
 export class ZkSession {
   private closing = false;
   private readonly newSessionHandlers: Array<() => Promise<void>> = [];
-  private reinitializing: Promise<void> | undefined;
+  private reinitializing = false;
 
   private constructor(
     private client_: ZkClient,
@@ -77,35 +77,52 @@ export class ZkSession {
     client.onState((state: ZkState) => {
       if (state === 'expired' && client === this.client_ && !this.closing) {
         this.opts.log.info('[ZooKeeperClient Kafka server] Session expired.');
-        this.reinitializing ??= this.reinitialize().finally(() => (this.reinitializing = undefined));
+        // While a reinitialization runs, its loop sees this expiry and starts over.
+        if (!this.reinitializing) {
+          this.reinitializing = true;
+          void this.reinitialize();
+        }
       }
     });
   }
 
+  /** New sessions (and their handlers) until one is live at the end; clears `reinitializing` in the same tick as its last check. */
   private async reinitialize(): Promise<void> {
+    try {
+      while (!this.closing && this.client_.currentState === 'expired') {
+        if (!(await this.newClient())) return;
+        for (const handler of this.newSessionHandlers) {
+          if (this.closing || this.client_.currentState === 'expired') break;
+          try {
+            await handler();
+          } catch (err) {
+            this.opts.log.error('Error while re-initializing after the ZooKeeper session expired', err);
+          }
+        }
+      }
+    } finally {
+      this.reinitializing = false;
+    }
+  }
+
+  /** Connects a new session, retrying until ZooKeeper answers; false when closing. */
+  private async newClient(): Promise<boolean> {
     for (let attempt = 0; !this.closing; attempt++) {
       this.opts.log.info(`[ZooKeeperClient Kafka server] Initializing a new session to ${this.opts.connectString}.`);
       try {
         const client = await ZkClient.connect({ connectString: this.opts.connectString, sessionTimeoutMs: this.opts.sessionTimeoutMs, connectTimeoutMs: this.opts.connectionTimeoutMs, logger: this.opts.log.child('org.apache.zookeeper.ClientCnxn') });
         if (this.closing) {
           await client.close();
-          return;
+          return false;
         }
         this.client_ = client;
         this.watchState(client);
-        break;
+        return true;
       } catch (err) {
         this.opts.log.warn(`[ZooKeeperClient Kafka server] Unable to re-establish the session: ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, Math.min(1000 * (attempt + 1), 5000)));
       }
     }
-    for (const handler of this.newSessionHandlers) {
-      if (this.closing) return;
-      try {
-        await handler();
-      } catch (err) {
-        this.opts.log.error('Error while re-initializing after the ZooKeeper session expired', err);
-      }
-    }
+    return false;
   }
 }

@@ -46,6 +46,11 @@ export class ZkTopicWatcher implements TopicListener {
   /** Set while this broker applies a change that came from ZooKeeper, so it is not written back. */
   private applying = false;
   private lastConfigChange = -1;
+  /**
+   * Topics created here and not yet written to ZooKeeper. A child-watch sync queued before their
+   * CreateTopic event must not take them for topics removed from ZooKeeper.
+   */
+  private readonly unpublished = new Set<string>();
 
   constructor(
     private readonly session: ZkSession,
@@ -78,7 +83,12 @@ export class ZkTopicWatcher implements TopicListener {
 
   created(topic: TopicInfo): void {
     if (this.applying) return;
-    this.enqueue('CreateTopic', () => this.publishTopic(topic.name));
+    this.unpublished.add(topic.name);
+    // Already published when a full sync got there first; if interrupted (ZooKeeper session lost),
+    // the full sync after the new session publishes it.
+    this.enqueue('CreateTopic', async () => {
+      if (this.unpublished.has(topic.name)) await this.publishTopic(topic.name);
+    });
   }
 
   partitionsAdded(topic: TopicInfo): void {
@@ -89,7 +99,10 @@ export class ZkTopicWatcher implements TopicListener {
   /** AdminZkClient.createTopicWithAssignment: /config/topics/<t>, then /brokers/topics/<t> (with the topic id, as 2.8 brokers write it). */
   private async publishTopic(name: string): Promise<void> {
     const topic = this.state.metadata.get(name);
-    if (!topic) return;
+    if (!topic) {
+      this.unpublished.delete(name);
+      return;
+    }
     await this.writeTopicConfig(name, topic.configs);
     try {
       await this.session.retry((zk) => createRecursive(zk, topicPath(name), encodeTopicAssignment(this.assignmentOf(topic)), { throwIfExists: true }));
@@ -97,6 +110,7 @@ export class ZkTopicWatcher implements TopicListener {
       if (!isCode(err, Err.NODEEXISTS)) throw err;
       this.log.warn(`Topic ${name} already exists in ZooKeeper; keeping ZooKeeper's assignment`);
     }
+    this.unpublished.delete(name);
     await this.syncTopic(name);
   }
 
@@ -156,7 +170,7 @@ export class ZkTopicWatcher implements TopicListener {
       if (mode === 'full') {
         this.log.info(`Registering topic ${t.name}, found in the log dirs, in ZooKeeper`);
         await this.publishTopic(t.name);
-      } else {
+      } else if (!this.unpublished.has(t.name)) {
         this.log.info(`Topic ${t.name} was removed from ZooKeeper; deleting its log`);
         this.deleteLocal(t.name);
       }
@@ -174,6 +188,7 @@ export class ZkTopicWatcher implements TopicListener {
       version = stat.version;
     } catch (err) {
       if (isCode(err, Err.NONODE)) return;
+      if (isCode(err, Err.SESSIONEXPIRED)) throw err; // the new session's full sync reads it again
       this.log.error(`Could not read the assignment of topic ${name}`, err);
       return;
     }
@@ -257,6 +272,7 @@ export class ZkTopicWatcher implements TopicListener {
   }
 
   private deleteLocal(name: string): void {
+    this.unpublished.delete(name);
     if (!this.state.metadata.get(name)) return;
     this.state.partitions.deleteTopic(name);
     const deleted = new Set([name]);

@@ -479,7 +479,11 @@ export class ZkClient {
       this.nextHost = (this.nextHost + 1) % this.hosts.length;
       attempt++;
       const base = this.negotiatedTimeout || this.requestedTimeout;
-      const connectTimeout = Math.max(1, Math.floor(base / this.hosts.length));
+      let connectTimeout = Math.max(1, Math.floor(base / this.hosts.length));
+      // Resuming a session, give up on a silent server sooner than Java does (timeout / hosts): a
+      // server that took the TCP connection while starting up may never answer it, and the
+      // session, whose clock restarts when the server does, must get another attempt in time.
+      if (this.negotiatedTimeout > 0) connectTimeout = Math.min(connectTimeout, Math.max(500, Math.floor(base / 3)));
       this.log.debug(`Opening socket connection to server ${host}:${port}`);
       let opened: Awaited<ReturnType<typeof ZkSocket.open>>;
       try {
@@ -624,7 +628,14 @@ export class ZkClient {
     const now = performance.now();
     const idleRecv = now - conn.lastRecv;
     if (idleRecv > readTimeout) {
-      conn.drop(`Client session timed out, have not heard from server in ${Math.round(idleRecv)}ms for session id ${this.sessionIdHex}`);
+      // Timers run before I/O: after an event-loop stall the server's replies may be sitting
+      // unread, so look again once pending I/O has been handled.
+      setImmediate(() => {
+        const idle = performance.now() - conn.lastRecv;
+        if (this.conn === conn && this.state === 'connected' && idle > readTimeout) {
+          conn.drop(`Client session timed out, have not heard from server in ${Math.round(idle)}ms for session id ${this.sessionIdHex}`);
+        }
+      });
       return;
     }
     const idleSend = now - conn.lastSend;

@@ -44,7 +44,13 @@ export class ZkSocket {
         socket.destroy();
         if (!handshaken) reject(new Error(why));
       };
-      const timer = setTimeout(() => fail(`Client session timed out, have not heard from server in ${timeoutMs}ms`), timeoutMs);
+      // Timers run before I/O: after an event-loop stall the ConnectResponse may be sitting unread,
+      // so the verdict waits for one pass of pending I/O.
+      const timer = setTimeout(() => {
+        setImmediate(() => {
+          if (!handshaken) fail(`Client session timed out, have not heard from server in ${timeoutMs}ms`);
+        });
+      }, timeoutMs);
       socket.once('connect', () => {
         socket.write(encodeConnectRequest(request, false));
         conn.lastSend = performance.now();

@@ -243,6 +243,47 @@ describe('ZkClient connection behaviour (scripted peer)', () => {
     expect(client.currentState).toBe('connected');
   });
 
+  it('gives up on a reconnect handshake that is never answered and resumes the session on the next attempt', async () => {
+    const peer = await ScriptedPeer.start();
+    cleanups.push(() => peer.close());
+    const { client, conn } = await connected(peer, { sessionTimeoutMs: 3000 });
+    const states: ZkState[] = [];
+    client.onState((s) => states.push(s));
+    conn.socket.destroy();
+    // A server starting up can take the TCP connection and never answer it (Apache ZooKeeper does).
+    const silent = await peer.nextConnection();
+    expect(silent.handshake.sessionId).toBe(0x1234n);
+    const next = await peer.nextConnection();
+    expect(next.handshake.sessionId).toBe(0x1234n);
+    next.accept(3000);
+    const after = client.exists('/after');
+    const req = await next.next();
+    next.reply(req.xid, 1n, Err.NONODE);
+    expect(await after).toBeNull();
+    expect(states).toEqual(['disconnected', 'connected']);
+    expect(silent.closed).toBe(true);
+  }, 30_000);
+
+  it('reads replies that waited behind a stalled event loop before declaring the server silent', async () => {
+    const peer = await ScriptedPeer.start();
+    cleanups.push(() => peer.close());
+    const { client, conn } = await connected(peer, { sessionTimeoutMs: 1500 });
+    const states: ZkState[] = [];
+    client.onState((s) => states.push(s));
+    const got = client.exists('/x');
+    const req = await conn.next();
+    conn.reply(req.xid, 1n, Err.NONODE);
+    // Block past the read timeout (1000 ms) with the reply already in the client's socket.
+    const until = performance.now() + 1500;
+    while (performance.now() < until) {
+      // busy
+    }
+    expect(await got).toBeNull();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(states).toEqual([]);
+    expect(client.currentState).toBe('connected');
+  }, 30_000);
+
   it('tries the hosts in order, skipping one that refuses', async () => {
     const peer = await ScriptedPeer.start();
     cleanups.push(() => peer.close());
