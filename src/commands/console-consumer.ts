@@ -10,6 +10,7 @@ import { parseKeyValueList } from '../config/properties.js';
 import { createLogger, formatLogLine, type Logger } from '../log.js';
 import { CancelledError, KtoolError, UsageError } from '../errors.js';
 import { connectionSettings } from '../client/client-config.js';
+import { booleanProperty, fetchLimits, membershipSettings } from '../client/consumer-properties.js';
 import { createFormatter, formatterConfig, type RecordContext } from '../client/message-formatter.js';
 import { OutputBuffer } from '../client/output-buffer.js';
 import { PartitionReader, type FetchedBatch, type ResetPolicy, type StartOffset } from '../client/partition-reader.js';
@@ -159,13 +160,6 @@ interface RecordSource {
   shutdown?(): Promise<void>;
 }
 
-function intProp(props: Properties, key: string, fallback: number): number {
-  const v = props.get(key);
-  const n = v === undefined ? fallback : Number(v.trim());
-  if (!Number.isInteger(n)) throw new KtoolError('INVALID_CONFIG', `Invalid value ${v} for configuration ${key}: Not a number of type INT`);
-  return n;
-}
-
 function directSource(opts: ConsoleConsumerOptions, client: KafkaWireClient, logger: Logger, logPrefix: string): RecordSource {
   const props = opts.consumerProps;
   return new PartitionReader(client, {
@@ -174,17 +168,12 @@ function directSource(opts: ConsoleConsumerOptions, client: KafkaWireClient, log
     start: opts.start,
     reset: opts.reset,
     readCommitted: opts.readCommitted,
-    maxWaitMs: intProp(props, 'fetch.max.wait.ms', 500),
-    minBytes: intProp(props, 'fetch.min.bytes', 1),
-    maxBytes: intProp(props, 'fetch.max.bytes', 52428800),
-    partitionMaxBytes: intProp(props, 'max.partition.fetch.bytes', 1048576),
-    verifyCrc: (props.get('check.crcs') ?? 'true').trim().toLowerCase() === 'true',
+    ...fetchLimits(props),
+    verifyCrc: booleanProperty(props, 'check.crcs', true),
     logger,
     logPrefix,
   });
 }
-
-const isTrueProp = (props: Properties, key: string, fallback: boolean): boolean => (props.get(key) ?? String(fallback)).trim().toLowerCase() === 'true';
 
 /**
  * A consumer-group member. Without an explicit group (only --include) the group is
@@ -198,23 +187,13 @@ function groupSource(opts: ConsoleConsumerOptions, client: KafkaWireClient, logg
     groupId,
     topics: opts.topic !== undefined ? [opts.topic] : undefined,
     pattern: opts.include !== undefined ? includeList(opts.include) : undefined,
-    groupInstanceId: props.get('group.instance.id')?.trim() || null,
-    sessionTimeoutMs: intProp(props, 'session.timeout.ms', 45000),
-    rebalanceTimeoutMs: intProp(props, 'max.poll.interval.ms', 300000),
-    heartbeatIntervalMs: intProp(props, 'heartbeat.interval.ms', 3000),
-    autoCommit: isTrueProp(props, 'enable.auto.commit', explicit),
-    autoCommitIntervalMs: intProp(props, 'auto.commit.interval.ms', 5000),
-    metadataMaxAgeMs: intProp(props, 'metadata.max.age.ms', 300000),
-    allowAutoCreateTopics: isTrueProp(props, 'allow.auto.create.topics', true),
-    excludeInternalTopics: isTrueProp(props, 'exclude.internal.topics', true),
+    ...membershipSettings(props),
+    autoCommit: booleanProperty(props, 'enable.auto.commit', explicit),
     fetch: {
       reset: opts.reset,
       readCommitted: opts.readCommitted,
-      maxWaitMs: intProp(props, 'fetch.max.wait.ms', 500),
-      minBytes: intProp(props, 'fetch.min.bytes', 1),
-      maxBytes: intProp(props, 'fetch.max.bytes', 52428800),
-      partitionMaxBytes: intProp(props, 'max.partition.fetch.bytes', 1048576),
-      verifyCrc: isTrueProp(props, 'check.crcs', true),
+      ...fetchLimits(props),
+      verifyCrc: booleanProperty(props, 'check.crcs', true),
       logger,
       logPrefix: `[Consumer clientId=${client.settings.clientId}, groupId=${groupId}] `,
     },

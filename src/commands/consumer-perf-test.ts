@@ -8,6 +8,7 @@ import type { Properties } from '../config/properties.js';
 import { CancelledError, KtoolError, UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { connectionSettings } from '../client/client-config.js';
+import { booleanProperty, fetchLimits, membershipSettings } from '../client/consumer-properties.js';
 import { GroupConsumer } from '../client/group-consumer.js';
 import { KafkaWireClient } from '../client/wire-client.js';
 import { HELP_OPTION, VERSION_OPTION, parseOrHelp, type Command } from './shared/command.js';
@@ -137,14 +138,6 @@ export function progressLine(i: Interval, format: (ms: number) => string): strin
   return `${format(i.endMs)}, 0, ${javaFixed(i.bytes / MB, 4)}, ${javaFixed((1000 * intervalMb) / elapsedMs, 4)}, ${i.messages}, ${javaFixed((intervalMessages / elapsedMs) * 1000, 4)}, ${i.joinTimeMs}, ${fetchTimeMs}, ${javaFixed(fetchMbPerSec, 4)}, ${javaFixed(fetchMsgPerSec, 4)}\n`;
 }
 
-const intProp = (props: Properties, key: string, fallback: number): number => {
-  const v = props.get(key);
-  const n = v === undefined ? fallback : Number(v.trim());
-  if (!Number.isInteger(n)) throw new KtoolError('INVALID_CONFIG', `Invalid value ${v} for configuration ${key}: Not a number of type INT`);
-  return n;
-};
-const boolProp = (props: Properties, key: string, fallback: boolean): boolean => (props.get(key) ?? String(fallback)).trim().toLowerCase() === 'true';
-
 async function consume(opts: ConsumerPerfOptions, io: CliIO): Promise<void> {
   const props = opts.consumerProps;
   const startMs = Date.now();
@@ -166,22 +159,12 @@ async function consume(opts: ConsumerPerfOptions, io: CliIO): Promise<void> {
     groupId: opts.groupId,
     topics: opts.topic !== undefined ? [opts.topic] : undefined,
     pattern: opts.include !== undefined ? regexOf(opts.include) : undefined,
-    groupInstanceId: props.get('group.instance.id')?.trim() || null,
-    sessionTimeoutMs: intProp(props, 'session.timeout.ms', 45000),
-    rebalanceTimeoutMs: intProp(props, 'max.poll.interval.ms', 300000),
-    heartbeatIntervalMs: intProp(props, 'heartbeat.interval.ms', 3000),
-    autoCommit: boolProp(props, 'enable.auto.commit', true),
-    autoCommitIntervalMs: intProp(props, 'auto.commit.interval.ms', 5000),
-    metadataMaxAgeMs: intProp(props, 'metadata.max.age.ms', 300000),
-    allowAutoCreateTopics: boolProp(props, 'allow.auto.create.topics', true),
-    excludeInternalTopics: boolProp(props, 'exclude.internal.topics', true),
+    ...membershipSettings(props),
+    autoCommit: booleanProperty(props, 'enable.auto.commit', true),
     fetch: {
       reset: props.get('auto.offset.reset') === 'latest' ? 'latest' : 'earliest',
       readCommitted: props.get('isolation.level') === 'read_committed',
-      maxWaitMs: intProp(props, 'fetch.max.wait.ms', 500),
-      minBytes: intProp(props, 'fetch.min.bytes', 1),
-      maxBytes: intProp(props, 'fetch.max.bytes', 52428800),
-      partitionMaxBytes: intProp(props, 'max.partition.fetch.bytes', 1048576),
+      ...fetchLimits(props),
       verifyCrc: false,
       logger,
       logPrefix,

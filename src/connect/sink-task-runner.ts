@@ -6,6 +6,7 @@
 // clean stop leaves nothing to re-deliver. A record a converter cannot read fails the task or,
 // with errors.tolerance=all, is skipped and sent to the dead letter queue topic.
 import { connectionSettings } from '../client/client-config.js';
+import { fetchLimits, intProperty, membershipSettings } from '../client/consumer-properties.js';
 import type { TopicBatch } from '../client/assignment-fetcher.js';
 import { GroupConsumer } from '../client/group-consumer.js';
 import { KafkaProtocolError, ErrorCode } from '../client/kafka-errors.js';
@@ -22,12 +23,6 @@ import { WorkerTask, taskName, type TaskId } from './worker-task.js';
 
 /** How long one poll may wait, so pause and commit deadlines are noticed promptly. */
 const POLL_SLICE_MS = 500;
-
-const intProp = (props: Map<string, string>, key: string, fallback: number): number => {
-  const v = props.get(key);
-  const n = v === undefined ? fallback : Number(v.trim());
-  return Number.isInteger(n) ? n : fallback;
-};
 
 export class SinkTaskRunner extends WorkerTask {
   private consumer: GroupConsumer | undefined;
@@ -57,22 +52,14 @@ export class SinkTaskRunner extends WorkerTask {
       groupId,
       topics: regex ? undefined : settings.topics,
       pattern: regex ? (t) => regex.test(t) : undefined,
-      groupInstanceId: props.get('group.instance.id')?.trim() || null,
-      sessionTimeoutMs: intProp(props, 'session.timeout.ms', 45000),
-      rebalanceTimeoutMs: intProp(props, 'max.poll.interval.ms', 300000),
-      heartbeatIntervalMs: intProp(props, 'heartbeat.interval.ms', 3000),
+      ...membershipSettings(props),
+      // Sinks commit only what their task has flushed; a topics.regex sink looks for new topics often.
       autoCommit: false,
-      autoCommitIntervalMs: 5000,
-      metadataMaxAgeMs: intProp(props, 'metadata.max.age.ms', regex ? 5000 : 300000),
-      allowAutoCreateTopics: (props.get('allow.auto.create.topics') ?? 'true').trim() === 'true',
-      excludeInternalTopics: true,
+      metadataMaxAgeMs: intProperty(props, 'metadata.max.age.ms', regex ? 5000 : 300000),
       fetch: {
         reset: (props.get('auto.offset.reset') ?? 'earliest').trim() as 'earliest' | 'latest' | 'none',
         readCommitted: (props.get('isolation.level') ?? '').trim() === 'read_committed',
-        maxWaitMs: intProp(props, 'fetch.max.wait.ms', 500),
-        minBytes: intProp(props, 'fetch.min.bytes', 1),
-        maxBytes: intProp(props, 'fetch.max.bytes', 52428800),
-        partitionMaxBytes: intProp(props, 'max.partition.fetch.bytes', 1048576),
+        ...fetchLimits(props),
         verifyCrc: true,
         logger: this.log,
         logPrefix,
