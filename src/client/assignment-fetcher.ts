@@ -301,7 +301,7 @@ export class AssignmentFetcher {
 }
 
 /** The value, or undefined once `deadline` passes or `interrupt` settles. */
-async function race<T>(promise: Promise<T>, deadline: number, interrupt?: Promise<unknown>): Promise<T | undefined> {
+export async function race<T>(promise: Promise<T>, deadline: number, interrupt?: Promise<unknown>): Promise<T | undefined> {
   const waits: Array<Promise<T | undefined>> = [promise];
   if (interrupt) waits.push(interrupt.then(() => undefined, () => undefined));
   let timer: NodeJS.Timeout | undefined;

@@ -19,7 +19,7 @@ import { OffsetFetch, type OffsetFetchResponse } from '../protocol/messages/offs
 import { SyncGroup, type SyncGroupResponse } from '../protocol/messages/sync-group.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { AssignmentFetcher, type FetcherOptions, type TopicBatch } from './assignment-fetcher.js';
+import { AssignmentFetcher, race, type FetcherOptions, type TopicBatch } from './assignment-fetcher.js';
 import { NetworkError, type BrokerConnection } from './broker-connection.js';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, rangeAssign } from './consumer-protocol.js';
 import { ErrorCode, KafkaProtocolError, kafkaErrorInfo } from './kafka-errors.js';
@@ -78,18 +78,6 @@ class RetryLater extends Error {}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-async function race<T>(promise: Promise<T>, deadline: number, interrupt?: Promise<unknown>): Promise<T | undefined> {
-  const waits: Array<Promise<T | undefined>> = [promise];
-  if (interrupt) waits.push(interrupt.then(() => undefined, () => undefined));
-  let timer: NodeJS.Timeout | undefined;
-  if (Number.isFinite(deadline)) waits.push(new Promise((r) => (timer = setTimeout(() => r(undefined), Math.max(0, deadline - Date.now())))));
-  try {
-    return await Promise.race(waits);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export class GroupConsumer {

@@ -227,13 +227,7 @@ export class PartitionLog {
         segments = [LogSegment.create(dir, checkpointStart, interval, now)];
       }
     } catch (err) {
-      for (const s of segments) {
-        try {
-          s.close(false);
-        } catch {
-          // The original failure is the one to report.
-        }
-      }
+      for (const s of segments) s.closeQuietly(); // the original failure is the one to report
       throw err;
     }
     const opened = new PartitionLog(dir, config, segments, log, now);
@@ -348,13 +342,7 @@ export class PartitionLog {
         break;
       }
     } catch (err) {
-      for (const s of segments) {
-        try {
-          s.close(false);
-        } catch {
-          // The original failure is the one to report.
-        }
-      }
+      for (const s of segments) s.closeQuietly(); // the original failure is the one to report
       throw err;
     }
     return segments;

@@ -172,21 +172,16 @@ export class LogSegment implements DescriptorHolder {
 
   /** A new, empty active segment (any stale files with its name are truncated). */
   static create(dir: string, baseOffset: number, indexIntervalBytes: number, now: number): LogSegment {
-    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, now, 'w+');
-    try {
-      seg.offsetIndex.open(true);
-      seg.timeIndex.open(true);
-    } catch (err) {
-      seg.closeQuietly();
-      throw err;
-    }
-    seg.handle();
-    return seg;
+    return LogSegment.createFiles(dir, baseOffset, indexIntervalBytes, now);
   }
 
   /** The log cleaner's output segment: files named `<base>.log.cleaned` etc., written like an active segment. */
   static createCleaned(dir: string, baseOffset: number, indexIntervalBytes: number, now: number): LogSegment {
-    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, now, 'w+', CLEANED_SUFFIX);
+    return LogSegment.createFiles(dir, baseOffset, indexIntervalBytes, now, CLEANED_SUFFIX);
+  }
+
+  private static createFiles(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, suffix = ''): LogSegment {
+    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, now, 'w+', suffix);
     try {
       seg.offsetIndex.open(true);
       seg.timeIndex.open(true);
@@ -707,7 +702,8 @@ export class LogSegment implements DescriptorHolder {
     }
   }
 
-  private closeQuietly(): void {
+  /** Closes without flushing, swallowing errors: for clean-up after a failure that is reported instead. */
+  closeQuietly(): void {
     try {
       this.close(false);
     } catch {
