@@ -16,6 +16,7 @@ import { NetworkError } from './broker-connection.js';
 import { ErrorCode, KafkaProtocolError, kafkaErrorInfo } from './kafka-errors.js';
 import { committedBatches, nextOffsetAfter, type FetchSettings } from './partition-reader.js';
 import type { KafkaWireClient } from './wire-client.js';
+import { pushTo } from '../multimap.js';
 
 export interface AssignedPartition {
   topic: string;
@@ -166,12 +167,12 @@ export class AssignmentFetcher {
     const pending = [...this.states.values()].filter((s) => s.position === null);
     if (this.opts.reset === 'none' && pending.length > 0) throw new NoOffsetForPartitionError(pending.map((s) => key(s.topic, s.partition)));
     const byLeader = new Map<number, PartitionState[]>();
-    for (const s of pending) if (s.leader >= 0) byLeader.set(s.leader, [...(byLeader.get(s.leader) ?? []), s]);
+    for (const s of pending) if (s.leader >= 0) pushTo(byLeader, s.leader, s);
     let complete = byLeader.size > 0 && [...byLeader.values()].flat().length === pending.length;
     const epoch = this.epoch;
     await Promise.all([...byLeader].map(async ([leader, states]) => {
       const byTopic = new Map<string, PartitionState[]>();
-      for (const s of states) byTopic.set(s.topic, [...(byTopic.get(s.topic) ?? []), s]);
+      for (const s of states) pushTo(byTopic, s.topic, s);
       let res: ListOffsetsResponse;
       try {
         const conn = await this.client.connection(leader);
@@ -209,7 +210,7 @@ export class AssignmentFetcher {
     const byLeader = new Map<number, PartitionState[]>();
     for (const s of [...states.slice(this.rotation), ...states.slice(0, this.rotation)]) {
       if (s.position === null || s.leader < 0 || this.inFlight.has(s.leader)) continue;
-      byLeader.set(s.leader, [...(byLeader.get(s.leader) ?? []), s]);
+      pushTo(byLeader, s.leader, s);
     }
     for (const [leader, parts] of byLeader) this.inFlight.set(leader, this.fetchFrom(leader, parts, this.epoch));
   }
@@ -217,7 +218,7 @@ export class AssignmentFetcher {
   private async fetchFrom(leader: number, parts: PartitionState[], epoch: number): Promise<FetchOutcome> {
     const sent = new Map(parts.map((s) => [key(s.topic, s.partition), s.position!]));
     const byTopic = new Map<string, PartitionState[]>();
-    for (const s of parts) byTopic.set(s.topic, [...(byTopic.get(s.topic) ?? []), s]);
+    for (const s of parts) pushTo(byTopic, s.topic, s);
     const withoutIds = [...byTopic.keys()].some((t) => (this.topicIds.get(t) ?? ZERO_UUID) === ZERO_UUID);
     try {
       const conn = await this.client.connection(leader);

@@ -16,6 +16,7 @@ import { NetworkError, type BrokerConnection } from './broker-connection.js';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment } from './consumer-protocol.js';
 import { ErrorCode, KafkaProtocolError } from './kafka-errors.js';
 import { KafkaTimeoutError, type KafkaWireClient } from './wire-client.js';
+import { pushTo } from '../multimap.js';
 
 export interface TopicPartition {
   topic: string;
@@ -264,13 +265,13 @@ export class GroupAdmin {
       if (!info || info instanceof KafkaProtocolError) continue;
       const leader = info.partitions.find((p) => p.partition === tp.partition)?.leader ?? -1;
       if (leader < 0) continue;
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), tp]);
+      pushTo(byLeader, leader, tp);
     }
     const timestamp = spec === 'earliest' ? -2n : spec === 'latest' ? -1n : spec.timestamp;
     await Promise.all([...byLeader].map(async ([leader, parts]) => {
       const conn = await this.client.connection(leader);
       const byTopic = new Map<string, number[]>();
-      for (const tp of parts) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+      for (const tp of parts) pushTo(byTopic, tp.topic, tp.partition);
       const res = await conn.request<ListOffsetsResponse>(ListOffsets, {
         replicaId: -1,
         isolationLevel: 0,
@@ -310,7 +311,7 @@ export class GroupAdmin {
   /** OffsetDelete: the group-level error code, and one per partition. */
   async deleteOffsets(groupId: string, tps: readonly TopicPartition[]): Promise<{ errorCode: number; partitions: Map<string, number> }> {
     const byTopic = new Map<string, number[]>();
-    for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    for (const tp of tps) pushTo(byTopic, tp.topic, tp.partition);
     const { res } = await this.onCoordinator(groupId,
       (conn) => conn.request<OffsetDeleteResponse>(OffsetDelete, {
         groupId,
@@ -329,7 +330,7 @@ export class GroupAdmin {
    */
   async alterOffsets(groupId: string, offsets: ReadonlyArray<TopicPartition & { offset: bigint }>): Promise<Map<string, number>> {
     const byTopic = new Map<string, Array<{ partition: number; offset: bigint }>>();
-    for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }]);
+    for (const o of offsets) pushTo(byTopic, o.topic, { partition: o.partition, offset: o.offset });
     const { res } = await this.onCoordinator(groupId,
       (conn) => conn.request<OffsetCommitResponse>(OffsetCommit, {
         groupId,

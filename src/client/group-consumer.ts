@@ -24,6 +24,7 @@ import { NetworkError, type BrokerConnection } from './broker-connection.js';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, rangeAssign } from './consumer-protocol.js';
 import { ErrorCode, KafkaProtocolError, kafkaErrorInfo } from './kafka-errors.js';
 import type { KafkaWireClient } from './wire-client.js';
+import { pushTo } from '../multimap.js';
 
 export interface GroupConsumerOptions {
   groupId: string;
@@ -492,7 +493,7 @@ export class GroupConsumer {
     const out = new Map<string, Offset>();
     if (tps.length === 0) return out;
     const byTopic = new Map<string, number[]>();
-    for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    for (const tp of tps) pushTo(byTopic, tp.topic, tp.partition);
     const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
     for (let attempt = 0; ; attempt++) {
       if (this.closed) return out;
@@ -595,7 +596,7 @@ export class GroupConsumer {
       .map(([, o]) => o);
     if (offsets.length === 0 || this.generationId < 0) return;
     const byTopic = new Map<string, Offset[]>();
-    for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o]);
+    for (const o of offsets) pushTo(byTopic, o.topic, o);
     const conn = await this.coordinatorConnection();
     const res = await conn.request<OffsetCommitResponse>(OffsetCommit, {
       groupId: this.opts.groupId,

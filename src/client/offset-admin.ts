@@ -8,6 +8,7 @@ import { DeleteRecords, type DeleteRecordsResponse } from '../protocol/messages/
 import { NetworkError, UnsupportedVersionError, type BrokerConnection } from './broker-connection.js';
 import { ErrorCode, KafkaProtocolError } from './kafka-errors.js';
 import type { KafkaWireClient } from './wire-client.js';
+import { pushTo } from '../multimap.js';
 
 export interface TopicPartition {
   topic: string;
@@ -145,7 +146,7 @@ export class OffsetAdmin {
           } else results.set(name, { ok: false, error });
           continue;
         }
-        byLeader.set(leader, [...(byLeader.get(leader) ?? []), tp]);
+        pushTo(byLeader, leader, tp);
       }
       await Promise.all([...byLeader].map(async ([leader, group]) => {
         let answers: Map<string, { errorCode: number; value?: bigint; error?: Error }>;
@@ -204,6 +205,6 @@ export class OffsetAdmin {
 /** Partitions grouped by topic, in first-seen order. */
 function byTopic(group: readonly TopicPartition[]): Array<[string, number[]]> {
   const out = new Map<string, number[]>();
-  for (const tp of group) out.set(tp.topic, [...(out.get(tp.topic) ?? []), tp.partition]);
+  for (const tp of group) pushTo(out, tp.topic, tp.partition);
   return [...out];
 }

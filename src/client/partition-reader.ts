@@ -17,6 +17,7 @@ import { silentLogger } from '../log.js';
 import { NetworkError, type BrokerConnection } from './broker-connection.js';
 import { ErrorCode, KafkaProtocolError, kafkaErrorInfo } from './kafka-errors.js';
 import type { KafkaWireClient } from './wire-client.js';
+import { pushTo } from '../multimap.js';
 
 export type StartOffset = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'offset'; offset: bigint };
 /** auto.offset.reset */
@@ -201,7 +202,7 @@ export class PartitionReader {
         s.position = s.seek.offset;
         continue;
       }
-      byLeader.set(s.leader, [...(byLeader.get(s.leader) ?? []), s]);
+      pushTo(byLeader, s.leader, s);
     }
     let complete = true;
     await Promise.all([...byLeader].map(async ([leader, states]) => {
@@ -241,7 +242,7 @@ export class PartitionReader {
     this.rotation = (this.rotation + 1) % Math.max(states.length, 1);
     for (const s of [...states.slice(this.rotation), ...states.slice(0, this.rotation)]) {
       if (s.position === null || s.leader < 0 || this.inFlight.has(s.leader)) continue;
-      byLeader.set(s.leader, [...(byLeader.get(s.leader) ?? []), s]);
+      pushTo(byLeader, s.leader, s);
     }
     for (const [leader, parts] of byLeader) this.inFlight.set(leader, this.fetchFrom(leader, parts));
   }

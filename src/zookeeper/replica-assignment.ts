@@ -3,6 +3,7 @@
 // with racks on every broker, the broker list alternates racks and a partition's replicas go to
 // different racks first. The random start and shift come from `random` so tests can fix them.
 import { KtoolError } from '../errors.js';
+import { pushTo } from '../multimap.js';
 
 export interface BrokerMetadata {
   id: number;
@@ -72,7 +73,7 @@ function rackUnaware(ids: readonly number[], partitions: number, rf: number, fix
 /** Brokers ordered rack by rack in turn (racks sorted, brokers sorted within a rack). */
 export function rackAlternatedBrokers(brokers: readonly BrokerMetadata[]): number[] {
   const byRack = new Map<string, number[]>();
-  for (const b of brokers) byRack.set(b.rack!, [...(byRack.get(b.rack!) ?? []), b.id]);
+  for (const b of brokers) pushTo(byRack, b.rack!, b.id);
   const racks = [...byRack.keys()].sort();
   const queues = racks.map((r) => byRack.get(r)!.sort((a, b) => a - b));
   const out: number[] = [];

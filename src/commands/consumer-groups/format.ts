@@ -4,6 +4,7 @@
 // values print `-`.
 import type { CoordinatorNode, TopicPartition } from '../../client/group-admin.js';
 import { canonicalState, canonicalType, type PlannedOffset } from './values.js';
+import { pushTo } from '../../multimap.js';
 
 export const MISSING = '-';
 
@@ -112,7 +113,7 @@ export interface MemberRow {
 export function formatAssignment(assignment: readonly TopicPartition[]): string {
   if (assignment.length === 0) return MISSING;
   const byTopic = new Map<string, number[]>();
-  for (const tp of assignment) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+  for (const tp of assignment) pushTo(byTopic, tp.topic, tp.partition);
   return [...byTopic].map(([topic, ps]) => `${topic}(${[...ps].sort((a, b) => a - b).join(',')})`).sort().join(', ');
 }
 
