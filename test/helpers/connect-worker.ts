@@ -40,6 +40,17 @@ export function workerFile(dir: string, overrides: Record<string, string>, name 
   return path;
 }
 
+/** A worker file for tests: this broker, offsets in `dir`, a short flush interval, REST on a free port. */
+export function testWorkerFile(dir: string, bootstrap: string, overrides: Record<string, string> = {}): string {
+  return workerFile(dir, {
+    'bootstrap.servers': bootstrap,
+    'offset.storage.file.filename': join(dir, 'connect.offsets'),
+    'offset.flush.interval.ms': '200',
+    listeners: 'http://127.0.0.1:0',
+    ...overrides,
+  });
+}
+
 export function configFile(name: string): string {
   return join(import.meta.dirname, '../../config', name);
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { startTestBroker, tempDir, type TestBroker } from '../helpers/start-broker.js';
-import { rest, startWorker, waitFor, workerFile, type RunningWorker } from '../helpers/connect-worker.js';
+import { rest, startWorker, waitFor, testWorkerFile, type RunningWorker } from '../helpers/connect-worker.js';
 
 let broker: TestBroker;
 let worker: RunningWorker;
@@ -20,12 +20,7 @@ beforeAll(async () => {
   const produced = await runCli(['console-producer', '--bootstrap-server', broker.bootstrap, '--topic', 'mixed'], { stdin: `${BAD}\n${GOOD}\n` });
   expect(produced.code).toBe(0);
   dir = tempDir('ktool-connect-errors-');
-  const file = workerFile(dir, {
-    'bootstrap.servers': broker.bootstrap,
-    'offset.storage.file.filename': join(dir, 'connect.offsets'),
-    'offset.flush.interval.ms': '200',
-    listeners: 'http://127.0.0.1:0',
-  });
+  const file = testWorkerFile(dir, broker.bootstrap);
   worker = await startWorker([file], { cwd: dir });
 });
 

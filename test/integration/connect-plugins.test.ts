@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { startTestBroker, tempDir, type TestBroker } from '../helpers/start-broker.js';
-import { rest, startWorker, waitFor, workerFile, type RunningWorker } from '../helpers/connect-worker.js';
+import { rest, startWorker, waitFor, testWorkerFile, type RunningWorker } from '../helpers/connect-worker.js';
 
 const PLUGIN = `
 export class CounterSourceConnector {
@@ -78,13 +78,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'plugins', 'counter'), { recursive: true });
   writeFileSync(join(dir, 'plugins', 'counter', 'package.json'), JSON.stringify({ name: 'counter', type: 'module', main: 'counter.js' }));
   writeFileSync(join(dir, 'plugins', 'counter', 'counter.js'), PLUGIN);
-  const file = workerFile(dir, {
-    'bootstrap.servers': broker.bootstrap,
-    'offset.storage.file.filename': join(dir, 'connect.offsets'),
-    'offset.flush.interval.ms': '200',
-    listeners: 'http://127.0.0.1:0',
-    'plugin.path': 'plugins',
-  });
+  const file = testWorkerFile(dir, broker.bootstrap, { 'plugin.path': 'plugins' });
   worker = await startWorker([file], { cwd: dir });
 });
 

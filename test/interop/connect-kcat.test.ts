@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../helpers/run-process.js';
 import { startTestBroker, tempDir, type TestBroker } from '../helpers/start-broker.js';
-import { rest, startWorker, waitFor, workerFile, type RunningWorker } from '../helpers/connect-worker.js';
+import { rest, startWorker, waitFor, testWorkerFile, type RunningWorker } from '../helpers/connect-worker.js';
 
 let broker: TestBroker;
 let worker: RunningWorker;
@@ -17,12 +17,7 @@ const STRING = 'org.apache.kafka.connect.storage.StringConverter';
 beforeAll(async () => {
   broker = await startTestBroker({ 'group.initial.rebalance.delay.ms': '0' });
   dir = tempDir('ktool-connect-kcat-');
-  const file = workerFile(dir, {
-    'bootstrap.servers': broker.bootstrap,
-    'offset.storage.file.filename': join(dir, 'connect.offsets'),
-    'offset.flush.interval.ms': '200',
-    listeners: 'http://127.0.0.1:0',
-  });
+  const file = testWorkerFile(dir, broker.bootstrap);
   worker = await startWorker([file], { cwd: dir });
 });
 
