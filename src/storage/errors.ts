@@ -1,13 +1,16 @@
 // Failures of the partition log that a broker reports to clients: each carries the Kafka error
 // code for the partition's response. Anything else thrown from storage is a bug or an I/O fault.
 
+import { ErrorCode } from '../protocol/error-codes.js';
+
+/** The Kafka error codes the partition log reports (from the one table). */
 export const StorageErrorCode = {
-  OFFSET_OUT_OF_RANGE: 1,
-  CORRUPT_MESSAGE: 2,
-  MESSAGE_TOO_LARGE: 10,
-  RECORD_LIST_TOO_LARGE: 18,
-  KAFKA_STORAGE_ERROR: 56,
-  INVALID_RECORD: 87,
+  OFFSET_OUT_OF_RANGE: ErrorCode.OFFSET_OUT_OF_RANGE,
+  CORRUPT_MESSAGE: ErrorCode.CORRUPT_MESSAGE,
+  MESSAGE_TOO_LARGE: ErrorCode.MESSAGE_TOO_LARGE,
+  RECORD_LIST_TOO_LARGE: ErrorCode.RECORD_LIST_TOO_LARGE,
+  KAFKA_STORAGE_ERROR: ErrorCode.KAFKA_STORAGE_ERROR,
+  INVALID_RECORD: ErrorCode.INVALID_RECORD,
 } as const;
 
 /** One refused record of a batch, as Produce v8+ reports it (`recordErrors`). */

@@ -25,6 +25,7 @@
 //   57  recordsCount          int32    stays uncompressed
 //   61  records...                     compressed as one blob when the codec bits are set
 import { crc32c } from './crc32c.js';
+import { ErrorCode } from '../error-codes.js';
 
 export const LOG_OVERHEAD = 12;
 export const BATCH_HEADER_SIZE = 61;
@@ -60,12 +61,12 @@ export const Attribute = {
   deleteHorizon: 0x40,
 } as const;
 
-/** Kafka error codes this layer reports; the broker copies them into its responses. */
+/** The Kafka error codes this layer reports (from the one table); the broker copies them into its responses. */
 export const RecordErrorCode = {
-  CORRUPT_MESSAGE: 2,
-  UNSUPPORTED_FOR_MESSAGE_FORMAT: 43,
-  UNSUPPORTED_COMPRESSION_TYPE: 76,
-  INVALID_RECORD: 87,
+  CORRUPT_MESSAGE: ErrorCode.CORRUPT_MESSAGE,
+  UNSUPPORTED_FOR_MESSAGE_FORMAT: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+  UNSUPPORTED_COMPRESSION_TYPE: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+  INVALID_RECORD: ErrorCode.INVALID_RECORD,
 } as const;
 
 /**
