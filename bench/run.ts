@@ -57,13 +57,15 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-function timed(cmd: string, args: string[], opts: { input?: string; stdoutFile?: string } = {}): { seconds: number; status: number | null; stderr: string } {
+/** Runs a whole process; `stdinFile` is its standard input as a shell's `< file` gives it. */
+function timed(cmd: string, args: string[], opts: { stdinFile?: string; stdoutFile?: string } = {}): { seconds: number; status: number | null; stderr: string } {
+  const stdio: Array<'pipe' | 'ignore' | number> = ['ignore', 'ignore', 'pipe'];
+  const fds: number[] = [];
+  if (opts.stdinFile) fds.push((stdio[0] = openSync(opts.stdinFile, 'r')));
+  if (opts.stdoutFile) fds.push((stdio[1] = openSync(opts.stdoutFile, 'w')));
   const start = process.hrtime.bigint();
-  const stdio: Array<'pipe' | 'ignore' | number> = ['pipe', 'ignore', 'pipe'];
-  let fd: number | undefined;
-  if (opts.stdoutFile) stdio[1] = fd = openSync(opts.stdoutFile, 'w');
-  const r = spawnSync(cmd, args, { input: opts.input ?? '', stdio, maxBuffer: 1 << 30, timeout: 600_000 });
-  if (fd !== undefined) closeSync(fd);
+  const r = spawnSync(cmd, args, { stdio, maxBuffer: 1 << 30, timeout: 600_000 });
+  for (const fd of fds) closeSync(fd);
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, status: r.status, stderr: r.stderr?.toString() ?? '' };
 }
 
@@ -206,13 +208,13 @@ async function throughputSections(): Promise<void> {
       t3.push(['topics --list (kcat -L)', `${fmt(median(lists))} ms`, `${fmt(median(kcatL))} ms`, `${fmt(median(lists) / median(kcatL), 1)}×`, '≤ 300 ms (Kafka ~750 ms)']);
     }
     if (runs('console')) {
-      const input = readFileSync(recordsFile, 'utf8');
       // Rounds of kcat -P then console-producer, each into a topic of its own on the same (by then
       // warm) broker: medians, and the spread of the per-round ratios (a shared 2-core machine is noisy).
+      // Both read the same file: kcat with -l, console-producer as its standard input (`< file`).
       const rounds = Array.from({ length: CONSOLE_ROUNDS }, (_, i) => {
         for (const t of [`bench-kcat-${i}`, `bench-console-${i}`]) spawnSync(process.execPath, [ktool, 'topics', '--create', '--topic', t, '--partitions', '1', '--bootstrap-server', bootstrap]);
         const k = timed('kcat', ['-P', '-b', bootstrap, '-t', `bench-kcat-${i}`, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-l', recordsFile]);
-        const cp = timed(process.execPath, [ktool, 'console-producer', '--topic', `bench-console-${i}`, '--bootstrap-server', bootstrap], { input });
+        const cp = timed(process.execPath, [ktool, 'console-producer', '--topic', `bench-console-${i}`, '--bootstrap-server', bootstrap], { stdinFile: recordsFile });
         return { kcat: k.seconds, tool: cp.seconds, failed: cp.status === 0 ? null : cp.stderr.split('\n')[0] };
       });
       const failed = rounds.find((r) => r.failed !== null)?.failed;
