@@ -20,8 +20,22 @@ export interface ProducerRecord {
   timestamp?: number;
 }
 
-/** Called once per record: with an error, or with null and where the record went. */
-export type SendCallback = (error: Error | null, metadata: RecordMetadata) => void;
+/**
+ * Called once per record: with an error, or with null and where the record went. One marked
+ * `failuresOnly` (see onFailure) is called for failures alone: a tool that only logs errors then
+ * costs nothing per acknowledged record, where a million calls were a tenth of a second.
+ */
+export interface SendCallback {
+  (error: Error | null, metadata: RecordMetadata): void;
+  readonly failuresOnly?: boolean;
+}
+
+/** A SendCallback for failures only (the error is never null when it is called). */
+export function onFailure(fn: (error: Error, metadata: RecordMetadata) => void): SendCallback {
+  return Object.assign((error: Error | null, metadata: RecordMetadata) => {
+    if (error !== null) fn(error, metadata);
+  }, { failuresOnly: true });
+}
 
 /** Where a record went (offset -1 when unknown: acks=0, or a failure). */
 export class RecordMetadata {
@@ -243,9 +257,10 @@ export class ProducerBatch {
     this.releaseBuilder();
     const callbacks = this.callbacks;
     if (callbacks === undefined) return;
+    if (error === null && typeof callbacks === 'function' && callbacks.failuresOnly === true) return;
     for (let i = 0; i < this.count; i++) {
       const callback = typeof callbacks === 'function' ? callbacks : callbacks[i];
-      if (callback === undefined) continue;
+      if (callback === undefined || (error === null && callback.failuresOnly === true)) continue;
       try {
         callback(error, new RecordMetadata(this, i));
       } catch (err) {

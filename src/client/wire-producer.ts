@@ -28,7 +28,7 @@ import { ProducerMetadata, type TopicMetadata } from './producer-metadata.js';
 import { RecordAccumulator, type PartitionQueue, type TopicQueues, type WaitingRecord } from './record-accumulator.js';
 import { KafkaTimeoutError, type KafkaWireClient } from './wire-client.js';
 
-export type { ProducerRecord, SendCallback } from './producer-batch.js';
+export { onFailure, type ProducerRecord, type SendCallback } from './producer-batch.js';
 export { RecordMetadata } from './producer-batch.js';
 
 export interface WireProducerOptions {

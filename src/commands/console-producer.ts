@@ -16,7 +16,7 @@ import { isNullMarkerAt, isValueOnly, lineReaderConfig, parseLineBytes, type Lin
 import { producerConfig } from '../client/producer-config.js';
 import { readLines } from '../client/text-lines.js';
 import { KafkaWireClient } from '../client/wire-client.js';
-import { WireProducer, type ProducerRecord, type RecordMetadata, type SendCallback } from '../client/wire-producer.js';
+import { onFailure, WireProducer, type ProducerRecord, type RecordMetadata, type SendCallback } from '../client/wire-producer.js';
 import { HELP_OPTION, VERSION_OPTION, parseOrHelp, type Command } from './shared/command.js';
 import { javaClassOf, loadClientProperties, mergeProperties, messageOf } from './shared/client-setup.js';
 import type { CliIO, Signal } from './shared/io.js';
@@ -125,11 +125,10 @@ function javaClassFor(err: unknown): string {
 
 /** Java's ErrorLoggingCallback: one ERROR line per failed record, naming the key and value sizes. */
 function errorLogger(topic: string, stderr: CliIO['stderr']): SendCallback {
-  return (error: Error | null, metadata: RecordMetadata): void => {
-    if (error === null) return;
+  return onFailure((error: Error, metadata: RecordMetadata): void => {
     const what = `Error when sending message to topic ${topic} with key: ${describeSize(metadata.serializedKeySize)}, value: ${describeSize(metadata.serializedValueSize)} with error:`;
     stderr.write(`${formatLogLine('ERROR', what, ERROR_LOGGER)}${javaClassFor(error)}: ${error.message}\n`);
-  };
+  });
 }
 
 /** `--sync`: sends one record, flushes it and waits; a failure throws. */
