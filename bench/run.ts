@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
+import { ReplayBroker } from './replay-broker.js';
 import { storageBench } from './storage.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -69,6 +70,19 @@ function timed(cmd: string, args: string[], opts: { stdinFile?: string; stdoutFi
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, status: r.status, stderr: r.stderr?.toString() ?? '' };
 }
 
+/** timed() without blocking this process (whose servers the command talks to). */
+function timedAsync(cmd: string, args: string[], opts: { stdoutFile?: string } = {}): Promise<{ seconds: number; status: number | null }> {
+  const fd = opts.stdoutFile ? openSync(opts.stdoutFile, 'w') : undefined;
+  const start = process.hrtime.bigint();
+  const child = spawn(cmd, args, { stdio: ['ignore', fd ?? 'ignore', 'ignore'] });
+  return new Promise((resolve) => {
+    child.on('close', (status) => {
+      if (fd !== undefined) closeSync(fd);
+      resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, status });
+    });
+  });
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -80,10 +94,12 @@ interface RunningBroker {
   startupMs: number;
 }
 
-async function startBroker(logDir: string): Promise<RunningBroker> {
+async function startBroker(logDir: string, overrides: string[] = []): Promise<RunningBroker> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [ktool, 'server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${logDir}`], { stdio: 'ignore' });
+  const args = [ktool, 'server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${logDir}`];
+  for (const o of overrides) args.push('--override', o);
+  const child = spawn(process.execPath, args, { stdio: 'ignore' });
   for (;;) {
     if (await canConnect(port)) break;
     if (child.exitCode !== null) throw new Error('broker exited during start-up');
@@ -184,20 +200,54 @@ async function startupSection(): Promise<void> {
   console.log(t1.toString());
 }
 
+const KCAT_PRODUCE = (bootstrap: string, topic: string): string[] => ['-P', '-b', bootstrap, '-t', topic, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-l', recordsFile];
+const KCAT_CONSUME = (bootstrap: string, topic: string): string[] => ['-C', '-b', bootstrap, '-t', topic, '-e', '-o', 'beginning', '-q', '-f', '%s\\n'];
+
+/**
+ * kcat -C against a replay of the ktool broker's own answers (replay-broker.ts), on a broker of
+ * its own that advertises the replay's port: the median of three runs.
+ */
+async function idealConsume(): Promise<{ seconds: number; misses: number }> {
+  const port = await freePort();
+  const b = await startBroker(join(work, 'replay'), [`advertised.listeners=PLAINTEXT://127.0.0.1:${port}`]);
+  const replay = new ReplayBroker(port, b.port);
+  const bootstrap = `127.0.0.1:${port}`;
+  try {
+    await replay.record();
+    await timedAsync('kcat', KCAT_PRODUCE(bootstrap, 'replay'));
+    await timedAsync('kcat', KCAT_CONSUME(bootstrap, 'replay'), { stdoutFile: '/dev/null' });
+    await replay.replay();
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) runs.push((await timedAsync('kcat', KCAT_CONSUME(bootstrap, 'replay'), { stdoutFile: '/dev/null' })).seconds);
+    return { seconds: median(runs), misses: replay.misses };
+  } finally {
+    await replay.stop();
+    await stopBroker(b);
+  }
+}
+
 /** kcat's produce and consume (also the reference, and the data, for the console rows), then the tools. */
 async function throughputSections(): Promise<void> {
   const b = await startBroker(join(work, 'throughput'));
   const bootstrap = `127.0.0.1:${b.port}`;
   try {
     spawnSync(process.execPath, [ktool, 'topics', '--create', '--topic', 'bench', '--partitions', '1', '--bootstrap-server', bootstrap]);
-    const p = timed('kcat', ['-P', '-b', bootstrap, '-t', 'bench', '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-l', recordsFile]);
-    const c = timed('kcat', ['-C', '-b', bootstrap, '-t', 'bench', '-e', '-o', 'beginning', '-q', '-f', '%s\\n'], { stdoutFile: '/dev/null' });
+    const p = timed('kcat', KCAT_PRODUCE(bootstrap, 'bench'));
+    const consumes = [1, 2, 3].map(() => timed('kcat', KCAT_CONSUME(bootstrap, 'bench'), { stdoutFile: '/dev/null' }).seconds);
+    const c = { seconds: median(consumes) };
     if (runs('kcat')) {
       const disk = rawDisk();
       const loop = await rawLoopback();
+      const ideal = await idealConsume();
       const t2 = new Table({ head: [`${fmt(RECORDS)} × ${RECORD_BYTES} B, one partition`, 'ktool broker', 'reference (same run)', 'JVM Kafka (issue)'] });
       t2.push(['produce (kcat -P)', recPerSec(p.seconds), `raw disk write+fsync: ${fmt(disk.writeMBs)} MB/s`, '~1,000,000 rec/s']);
-      t2.push(['consume (kcat -C -e)', recPerSec(c.seconds), `raw loopback TCP: ${fmt(loop)} MB/s; raw disk read: ${fmt(disk.readMBs)} MB/s`, '~1,300,000 rec/s']);
+      t2.push(['consume (kcat -C -e), median of 3', recPerSec(c.seconds), `raw loopback TCP: ${fmt(loop)} MB/s; raw disk read: ${fmt(disk.readMBs)} MB/s`, '~1,300,000 rec/s']);
+      t2.push([
+        'consume: an ideal broker (replay, 0 ms per answer)',
+        `ktool at ${fmt(ideal.seconds / c.seconds, 2)}× of it`,
+        `${recPerSec(ideal.seconds)}${ideal.misses > 0 ? ` (${ideal.misses} requests not in the recording)` : ''}`,
+        'every broker parks the last Fetch for fetch.wait.max.ms (500 ms)',
+      ]);
       console.log(t2.toString());
     }
     if (!runs('list') && !runs('console')) return;
@@ -213,7 +263,7 @@ async function throughputSections(): Promise<void> {
       // Both read the same file: kcat with -l, console-producer as its standard input (`< file`).
       const rounds = Array.from({ length: CONSOLE_ROUNDS }, (_, i) => {
         for (const t of [`bench-kcat-${i}`, `bench-console-${i}`]) spawnSync(process.execPath, [ktool, 'topics', '--create', '--topic', t, '--partitions', '1', '--bootstrap-server', bootstrap]);
-        const k = timed('kcat', ['-P', '-b', bootstrap, '-t', `bench-kcat-${i}`, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-l', recordsFile]);
+        const k = timed('kcat', KCAT_PRODUCE(bootstrap, `bench-kcat-${i}`));
         const cp = timed(process.execPath, [ktool, 'console-producer', '--topic', `bench-console-${i}`, '--bootstrap-server', bootstrap], { stdinFile: recordsFile });
         return { kcat: k.seconds, tool: cp.seconds, failed: cp.status === 0 ? null : cp.stderr.split('\n')[0] };
       });
