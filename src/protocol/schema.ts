@@ -1,5 +1,5 @@
 // The protocol described as data. Each API's request and response is a list of fields with the
-// versions they exist in; one interpreter (codec.ts) reads and writes any of them at any version.
+// versions they exist in; codec.ts compiles each into a decoder and an encoder, per version.
 
 export type Primitive =
   | 'bool' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'float64'

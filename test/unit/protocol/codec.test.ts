@@ -94,6 +94,48 @@ describe('schema-driven codec', () => {
     expect(r.remaining).toBe(0);
   });
 
+  it('refuses a null where the version does not allow one, both ways', () => {
+    const api = ALL_APIS[18]!; // ApiVersions v3 request: clientSoftwareName is a non-nullable compact string
+    const nullName = Buffer.from([0x00, 0x02, 0x62, 0x00]);
+    expect(() => decodeMessage(api.request, 3, new Reader(nullName))).toThrow(/clientSoftwareName is null but not nullable in v3/);
+    expect(() => encodeMessage(api.request, 3, { clientSoftwareName: null, clientSoftwareVersion: 'b' })).toThrow(/clientSoftwareName is null/);
+  });
+
+  it('refuses tagged fields out of order', () => {
+    const api = ALL_APIS[18]!;
+    const bytes = Buffer.from([0x02, 0x61, 0x02, 0x62, 0x02, 0x05, 0x00, 0x03, 0x00]);
+    expect(() => decodeMessage(api.request, 3, new Reader(bytes))).toThrow(/tagged fields out of order/);
+  });
+
+  it('gives every decoded message defaults of its own', () => {
+    const api = ALL_APIS[0]!; // Produce v3 response: recordErrors (v8+) is absent, so it decodes as its default []
+    const partition = { index: 0, errorCode: 0, baseOffset: 0n, logAppendTimeMs: -1n };
+    const bytes = encodeMessage(api.response, 3, { responses: [{ name: 't', partitionResponses: [partition] }], throttleTimeMs: 0 }).toBuffer();
+    type Decoded = { responses: Array<{ partitionResponses: Array<{ recordErrors: unknown[] }> }> };
+    const a = decodeMessage<Decoded>(api.response, 3, new Reader(bytes));
+    const b = decodeMessage<Decoded>(api.response, 3, new Reader(bytes));
+    a.responses[0]!.partitionResponses[0]!.recordErrors.push({ batchIndex: 0 });
+    expect(b.responses[0]!.partitionResponses[0]!.recordErrors).toEqual([]);
+  });
+
+  it('meets random bytes with a ProtocolError, never another exception', () => {
+    const next = rng(99);
+    for (const api of ALL_APIS) {
+      const [min, max] = api.request.validVersions;
+      if (min > max) continue;
+      for (const version of [min, max]) {
+        for (let i = 0; i < 20; i++) {
+          const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(next() * 64) }, () => Math.floor(next() * 256)));
+          try {
+            decodeMessage(api.request, version, new Reader(bytes));
+          } catch (err) {
+            expect((err as Error).name).toBe('ProtocolError');
+          }
+        }
+      }
+    }
+  });
+
   it('rejects truncated input with a ProtocolError, never another exception', () => {
     for (const api of ALL_APIS) {
       const [min, max] = api.request.validVersions;
