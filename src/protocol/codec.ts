@@ -303,21 +303,17 @@ const encoders = new WeakMap<readonly Field[], Map<number, Encoder>>();
 /** The cache slot of (version, flexible): a header's tag section is flexible at "version 0". */
 const slot = (version: number, flexible: boolean): number => (flexible ? -1 - version : version);
 
-function decoderFor(fields: readonly Field[], version: number, flexible: boolean): Decoder {
-  let byVersion = decoders.get(fields);
-  if (!byVersion) decoders.set(fields, (byVersion = new Map()));
-  let decode = byVersion.get(slot(version, flexible));
-  if (!decode) byVersion.set(slot(version, flexible), (decode = compileDecoder(fields, version, flexible)));
-  return decode;
+/** The compiled function for (fields, version, flexible) in `cache`, compiled on first use. */
+function compiled<F>(cache: WeakMap<readonly Field[], Map<number, F>>, compile: (fields: readonly Field[], version: number, flexible: boolean) => F, fields: readonly Field[], version: number, flexible: boolean): F {
+  let byVersion = cache.get(fields);
+  if (!byVersion) cache.set(fields, (byVersion = new Map()));
+  let fn = byVersion.get(slot(version, flexible));
+  if (!fn) byVersion.set(slot(version, flexible), (fn = compile(fields, version, flexible)));
+  return fn;
 }
 
-function encoderFor(fields: readonly Field[], version: number, flexible: boolean): Encoder {
-  let byVersion = encoders.get(fields);
-  if (!byVersion) encoders.set(fields, (byVersion = new Map()));
-  let encode = byVersion.get(slot(version, flexible));
-  if (!encode) byVersion.set(slot(version, flexible), (encode = compileEncoder(fields, version, flexible)));
-  return encode;
-}
+const decoderFor = (fields: readonly Field[], version: number, flexible: boolean): Decoder => compiled(decoders, compileDecoder, fields, version, flexible);
+const encoderFor = (fields: readonly Field[], version: number, flexible: boolean): Encoder => compiled(encoders, compileEncoder, fields, version, flexible);
 
 export function decodeStruct(r: Reader, fields: readonly Field[], version: number, flexible: boolean): Record<string, unknown> {
   return decoderFor(fields, version, flexible)(r);
