@@ -290,7 +290,7 @@ export class LogMaintenance {
       let failed = false;
       for (const p of parts) {
         try {
-          p.log.close();
+          p.close();
         } catch (err) {
           failed = true;
           this.log.error(`Error closing log ${p.log.dir}`, err);

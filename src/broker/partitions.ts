@@ -9,6 +9,7 @@ import { resolveTopicConfig } from '../config/topic-config.js';
 import type { Logger } from '../log.js';
 import { readBatchHeader, RecordBatchError, type RecordBatchHeader } from '../protocol/records/batch.js';
 import { PartitionLog, StorageError, type AppendInfo, type LogConfig, type LogOpenOptions } from '../storage/log.js';
+import { loadProducerSnapshot, writeProducerSnapshot } from '../storage/producer-snapshot.js';
 import { ProducerStateTable } from './producer-state.js';
 import { parsePartitionDirName } from '../storage/file-names.js';
 import type { ClusterMetadata, TopicInfo } from './metadata/cluster-metadata.js';
@@ -17,8 +18,56 @@ import { base64ToUuid, randomUuid, uuidToBase64 } from './metadata/uuid.js';
 export class Partition {
   private readonly waiters = new Set<() => void>();
   private readonly producers = new ProducerStateTable();
+  /** The active segment when the producer state was last snapshotted: a roll takes a new snapshot. */
+  private snapshotSegment: number;
+  private closed = false;
 
-  constructor(readonly topic: TopicInfo, readonly index: number, readonly log: PartitionLog) {}
+  /** `report` receives what restoring or saving the producer state has to say (a warning). */
+  constructor(
+    readonly topic: TopicInfo,
+    readonly index: number,
+    readonly log: PartitionLog,
+    private readonly report: (msg: string) => void = () => {},
+  ) {
+    try {
+      this.restoreProducers();
+    } catch (err) {
+      // A log that cannot be read back still serves; its producers start over, as before snapshots.
+      this.producers.restore([], log.logStartOffset);
+      this.report(`Could not restore the producer state of ${log.dir}: ${(err as Error).message}`);
+    }
+    this.snapshotSegment = log.activeSegmentBaseOffset;
+  }
+
+  /**
+   * Rebuilds the idempotent producers' state: the newest snapshot, then every batch after it
+   * (all of the log when there is no snapshot, as after an upgrade).
+   */
+  private restoreProducers(): void {
+    const snapshot = loadProducerSnapshot(this.log.dir, this.log.logEndOffset, this.report);
+    const start = this.log.logStartOffset;
+    if (snapshot !== null) this.producers.restore(snapshot.entries, start);
+    const from = snapshot?.offset ?? start;
+    if (from >= this.log.logEndOffset) return;
+    this.log.scanBatchHeaders(from, (buf, at) => this.producers.replay(readBatchHeader(buf, at), start));
+  }
+
+  /** Writes the producer state as of the log end (at a roll, and when the log closes). */
+  private saveProducers(): void {
+    try {
+      writeProducerSnapshot(this.log.dir, this.log.logEndOffset, this.producers.snapshot());
+    } catch (err) {
+      this.report(`Could not write the producer snapshot of ${this.log.dir}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Closes the log, then snapshots the producer state at its end (a log that failed to close gets none). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.log.close();
+    this.saveProducers();
+  }
 
   /**
    * Appends one producer batch; a retried idempotent batch is answered with its first result.
@@ -33,10 +82,15 @@ export class Partition {
       throw err;
     }
     const check = this.producers.check(header);
-    if (check.kind === 'duplicate') return check.info;
+    if (check.kind === 'duplicate') return { ...check.info, logStartOffset: this.log.logStartOffset };
     if (check.kind === 'error') throw new StorageError(check.errorCode, check.message);
     const info = this.log.append(records, now, { partitionLeaderEpoch: LEADER_EPOCH, keysChecked });
     this.producers.record(header, info);
+    if (this.log.activeSegmentBaseOffset !== this.snapshotSegment) {
+      // The log rolled: a snapshot here bounds what an unclean restart replays to one segment.
+      this.snapshotSegment = this.log.activeSegmentBaseOffset;
+      this.saveProducers();
+    }
     if (this.waiters.size > 0) {
       const woken = [...this.waiters];
       this.waiters.clear();
@@ -135,7 +189,7 @@ export class PartitionManager {
     if (!existsSync(join(path, 'partition.metadata'))) {
       writeFileSync(join(path, 'partition.metadata'), `version: 0\ntopic_id: ${uuidToBase64(topic.id)}\n`);
     }
-    return new Partition(topic, index, log);
+    return new Partition(topic, index, log, (msg) => report(msg));
   }
 
   /** The log dir holding the fewest partitions, as Kafka places new replicas. */
@@ -212,7 +266,7 @@ export class PartitionManager {
     for (const parts of this.partitions.values()) {
       for (const p of parts) {
         try {
-          p.log.close();
+          p.close();
         } catch (err) {
           this.log.error(`Error closing log ${p.log.dir}`, err);
         }

@@ -1,11 +1,12 @@
 // Idempotent producers, per partition: the epoch and the last few batches' sequence ranges of
 // each producer id. A retried batch (same sequences) is answered with its original offsets
 // instead of being written twice; a gap in the sequence, or an old epoch, is refused as Kafka
-// refuses it. The state lives in memory: after a restart a producer's next batch is accepted as
-// its starting point.
+// refuses it. It survives restarts as Kafka's does: a snapshot (storage/producer-snapshot.ts)
+// holds each producer's last batch, and the batches after the snapshot are replayed from the log.
 import { ErrorCode } from '../protocol/error-codes.js';
-import type { RecordBatchHeader } from '../protocol/records/batch.js';
+import { isControl, timestampTypeOf, type RecordBatchHeader } from '../protocol/records/batch.js';
 import type { AppendInfo } from '../storage/log.js';
+import type { ProducerSnapshotEntry } from '../storage/producer-snapshot.js';
 
 /** Kafka keeps the metadata of the last 5 batches per producer (max.in.flight for idempotence). */
 const CACHED_BATCHES = 5;
@@ -13,6 +14,8 @@ const CACHED_BATCHES = 5;
 interface CachedBatch {
   firstSeq: number;
   lastSeq: number;
+  /** The batch's max timestamp. */
+  timestamp: bigint;
   info: AppendInfo;
 }
 
@@ -59,8 +62,49 @@ export class ProducerStateTable {
       entry = { epoch: h.producerEpoch, batches: [] };
       this.producers.set(h.producerId, entry);
     }
-    entry.batches.push({ firstSeq: h.baseSequence, lastSeq: lastSeqOf(h), info });
+    entry.batches.push({ firstSeq: h.baseSequence, lastSeq: lastSeqOf(h), timestamp: h.maxTimestamp, info });
     if (entry.batches.length > CACHED_BATCHES) entry.batches.shift();
+  }
+
+  /** Takes in a batch read back from the log (after a restart), as if it had just been appended. */
+  replay(h: RecordBatchHeader, logStartOffset: bigint): void {
+    if (h.producerId < 0n || h.baseSequence < 0 || isControl(h.attributes)) return;
+    this.record(h, {
+      baseOffset: h.baseOffset,
+      lastOffset: h.baseOffset + BigInt(h.lastOffsetDelta),
+      logAppendTime: timestampTypeOf(h.attributes) === 'LogAppendTime' ? h.maxTimestamp : -1n,
+      logStartOffset,
+      recordCount: h.recordsCount,
+    });
+  }
+
+  /** Each producer's epoch and last batch, for a snapshot. */
+  snapshot(): ProducerSnapshotEntry[] {
+    const out: ProducerSnapshotEntry[] = [];
+    for (const [producerId, entry] of this.producers) {
+      const last = entry.batches[entry.batches.length - 1]!;
+      out.push({
+        producerId, epoch: entry.epoch, lastSequence: last.lastSeq, lastOffset: last.info.lastOffset,
+        offsetDelta: Number(last.info.lastOffset - last.info.baseOffset), timestamp: last.timestamp,
+        coordinatorEpoch: -1, currentTxnFirstOffset: -1n,
+      });
+    }
+    return out;
+  }
+
+  /** Starts from a snapshot: one cached batch per producer, as Kafka restores them. */
+  restore(entries: readonly ProducerSnapshotEntry[], logStartOffset: bigint): void {
+    this.producers.clear();
+    for (const e of entries) {
+      const baseOffset = e.lastOffset - BigInt(e.offsetDelta);
+      this.producers.set(e.producerId, {
+        epoch: e.epoch,
+        batches: [{
+          firstSeq: (e.lastSequence - e.offsetDelta + 0x80000000) % 0x80000000, lastSeq: e.lastSequence, timestamp: e.timestamp,
+          info: { baseOffset, lastOffset: e.lastOffset, logAppendTime: -1n, logStartOffset, recordCount: e.offsetDelta + 1 },
+        }],
+      });
+    }
   }
 }
 

@@ -83,11 +83,11 @@ export function writeOffsetCheckpoint(path: string, entries: readonly Checkpoint
   writeFileDurably(path, formatOffsetCheckpoint(entries));
 }
 
-export function writeFileDurably(path: string, content: string): void {
+export function writeFileDurably(path: string, content: string | Buffer): void {
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    const bytes = Buffer.from(content, 'utf8');
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     let at = 0;
     while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
     fsyncSync(fd);

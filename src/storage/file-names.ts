@@ -10,6 +10,8 @@ export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
 export const TXN_INDEX_SUFFIX = '.txnindex';
+/** Producer-state snapshots, named by the offset the state is at. */
+export const SNAPSHOT_SUFFIX = '.snapshot';
 
 const OFFSET_DIGITS = 20;
 const SEGMENT_NAME = /^(\d{20})(\.[a-z]+)$/;
@@ -25,6 +27,7 @@ export function offsetFileStem(offset: bigint | number): string {
 export const logFileName = (baseOffset: bigint | number): string => offsetFileStem(baseOffset) + LOG_SUFFIX;
 export const indexFileName = (baseOffset: bigint | number): string => offsetFileStem(baseOffset) + INDEX_SUFFIX;
 export const timeIndexFileName = (baseOffset: bigint | number): string => offsetFileStem(baseOffset) + TIME_INDEX_SUFFIX;
+export const snapshotFileName = (offset: bigint | number): string => offsetFileStem(offset) + SNAPSHOT_SUFFIX;
 
 /** `00000000000000000042.log` → { baseOffset: 42n, suffix: '.log' }; anything else → null. */
 export function parseSegmentFileName(name: string): { baseOffset: bigint; suffix: string } | null {

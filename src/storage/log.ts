@@ -368,6 +368,11 @@ export class PartitionLog {
   }
 
   /** The next offset to be assigned. */
+  /** Base offset of the segment taking appends (it changes when the log rolls). */
+  get activeSegmentBaseOffset(): number {
+    return this.active.baseOffset;
+  }
+
   get logEndOffset(): bigint {
     return BigInt(this.active.nextOffset);
   }
@@ -737,6 +742,28 @@ export class PartitionLog {
       position = 0;
     }
     return total === 0 ? EMPTY : buf.subarray(0, total);
+  }
+
+  /**
+   * Visits the header of every batch whose last offset is >= `from`, in offset order (the
+   * broker rebuilds its producer state from them). `buf` holds at least the 61-byte header at `at`.
+   */
+  scanBatchHeaders(from: bigint, visit: (buf: Buffer, at: number) => void): void {
+    this.ensureOpen();
+    const offset = Math.max(Number(from), this.startOffset);
+    try {
+      for (let index = this.segmentIndexFor(offset); index < this.segments.length; index++) {
+        const segment = this.segments[index]!;
+        const first = segment.findBatch(offset);
+        if (first === null) continue;
+        segment.scan(first.position, false, (buf, at) => {
+          visit(buf, at);
+          return true;
+        });
+      }
+    } catch (err) {
+      throw this.storageError(`reading batch headers from offset ${from}`, err);
+    }
   }
 
   /**
