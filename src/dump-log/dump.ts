@@ -25,6 +25,7 @@ import type { MessageSchema } from '../protocol/schema.js';
 import { readFully } from '../storage/file-io.js';
 import { stringifyJson, structToJson } from './json.js';
 import { decodeOffsetsRecord } from './offsets-decoder.js';
+import { decodeProducerSnapshot, ProducerSnapshotError, type ProducerSnapshotEntry } from '../storage/producer-snapshot.js';
 
 export type ValueDecoder = 'string' | 'integer' | 'long';
 
@@ -127,6 +128,8 @@ export async function dumpLogSegments(opts: DumpOptions, sink: DumpSink, cwd: st
           dumpTxnIndex(file, abs, cwd, out);
           break;
         case '.snapshot':
+          await dumpProducerSnapshot(file, cwd, out, sink);
+          break;
         case '.checkpoint':
           await out.flush();
           await sink.err(`ktool cannot dump ${suffix} files yet: ${file}\n`);
@@ -735,6 +738,30 @@ async function dumpTimeIndex(file: string, abs: string, cwd: string, opts: DumpO
 }
 
 // ---- .txnindex -------------------------------------------------------------------------------
+
+/** A producer-state snapshot, one line per producer; a damaged one is reported on stderr, as Kafka does. */
+async function dumpProducerSnapshot(file: string, cwd: string, out: Output, sink: DumpSink): Promise<void> {
+  const f = openForRead(file, cwd);
+  let entries: ProducerSnapshotEntry[];
+  try {
+    entries = decodeProducerSnapshot(readAt(f, 0, f.size));
+  } catch (err) {
+    if (!(err instanceof ProducerSnapshotError)) throw err;
+    await out.flush();
+    await sink.err(`${err.message}\n`);
+    return;
+  } finally {
+    closeSync(f.fd);
+  }
+  for (const e of entries) {
+    let line = `producerId: ${e.producerId} producerEpoch: ${e.epoch} coordinatorEpoch: ${e.coordinatorEpoch} currentTxnFirstOffset: ${e.currentTxnFirstOffset} lastTimestamp: ${e.timestamp}`;
+    if (e.lastOffset >= 0n) {
+      const firstSequence = (e.lastSequence - e.offsetDelta + 0x80000000) % 0x80000000;
+      line += ` firstSequence: ${firstSequence} lastSequence: ${e.lastSequence} lastOffset: ${e.lastOffset} offsetDelta: ${e.offsetDelta} timestamp: ${e.timestamp}`;
+    }
+    out.line(line);
+  }
+}
 
 function dumpTxnIndex(file: string, abs: string, cwd: string, out: Output): void {
   offsetOfName(basename(file));

@@ -67,14 +67,14 @@ export function encodeProducerSnapshot(entries: readonly ProducerSnapshotEntry[]
 }
 
 export function decodeProducerSnapshot(buf: Buffer): ProducerSnapshotEntry[] {
-  if (buf.length < HEADER_SIZE) throw new ProducerSnapshotError(`a snapshot needs at least ${HEADER_SIZE} bytes, this one has ${buf.length}`);
+  if (buf.length < HEADER_SIZE) throw new ProducerSnapshotError(`Snapshot failed schema validation: it needs at least ${HEADER_SIZE} bytes, this one has ${buf.length}`);
   const version = buf.readInt16BE(0);
-  if (version !== VERSION) throw new ProducerSnapshotError(`unknown snapshot version ${version}`);
+  if (version !== VERSION) throw new ProducerSnapshotError(`Snapshot contained an unknown file version ${version}`);
   const crc = buf.readUInt32BE(2);
   const computed = crc32c(buf, CRC_FROM);
-  if (crc !== computed) throw new ProducerSnapshotError(`snapshot is corrupt: CRC ${computed} where ${crc} was stored`);
+  if (crc !== computed) throw new ProducerSnapshotError(`Snapshot is corrupt (CRC is no longer valid). Stored crc: ${crc}. Computed crc: ${computed}`);
   const count = buf.readInt32BE(6);
-  if (count < 0 || buf.length !== HEADER_SIZE + count * ENTRY_SIZE) throw new ProducerSnapshotError(`snapshot of ${buf.length} bytes cannot hold ${count} entries`);
+  if (count < 0 || buf.length !== HEADER_SIZE + count * ENTRY_SIZE) throw new ProducerSnapshotError(`Snapshot failed schema validation: ${buf.length} bytes cannot hold ${count} entries`);
   const entries: ProducerSnapshotEntry[] = [];
   for (let i = 0, at = HEADER_SIZE; i < count; i++, at += ENTRY_SIZE) {
     entries.push({

@@ -1,7 +1,7 @@
 // ktool dump-log against segments ktool's own log wrote. The expected lines for the first tests are
 // Kafka's own output for the same batches (copied from kafka-dump-log runs published in Kafka
 // tutorials), CRCs included: equal lines mean equal bytes and an equal rendering.
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -20,6 +20,7 @@ import { ControlType, encodeControlBatch, encodeRecordBatch, encodeRecordBatchSy
 import type { MessageSchema } from '../../../src/protocol/schema.js';
 import { Writer } from '../../../src/protocol/writer.js';
 import { DEFAULT_LOG_CONFIG, PartitionLog } from '../../../src/storage/log.js';
+import { encodeProducerSnapshot } from '../../../src/storage/producer-snapshot.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -289,6 +290,27 @@ describe('ktool dump-log (the command)', () => {
     expect(r.error).toBeUndefined();
     expect(r.out).toMatch(new RegExp(`^Dumping ${SEGMENT}\\.log\nLog starting offset: 0\nbaseOffset: 0 .*\n\\| offset: 0 CreateTime: 7 keySize: -1 valueSize: 5 sequence: -1 headerKeys: \\[\\] payload: hello\nDumping notes.txt\n$`));
     expect(r.err).toBe('Ignoring unknown file notes.txt\n');
+  });
+
+  it('dumps a producer snapshot as Kafka does, and reports a damaged one on stderr', async () => {
+    const dir = partitionDir();
+    mkdirSync(dir, { recursive: true });
+    const name = `${'0'.repeat(18)}42.snapshot`;
+    writeFileSync(join(dir, name), encodeProducerSnapshot([
+      { producerId: 1000n, epoch: 2, lastSequence: 9, lastOffset: 41n, offsetDelta: 4, timestamp: 1700000000000n, coordinatorEpoch: -1, currentTxnFirstOffset: -1n },
+    ]));
+    const r = await runCommand(['--files', name], dir);
+    expect(r.error).toBeUndefined();
+    expect(r.out).toBe(
+      `Dumping ${name}\nproducerId: 1000 producerEpoch: 2 coordinatorEpoch: -1 currentTxnFirstOffset: -1 lastTimestamp: 1700000000000 ` +
+        'firstSequence: 5 lastSequence: 9 lastOffset: 41 offsetDelta: 4 timestamp: 1700000000000\n',
+    );
+    const damaged = readFileSync(join(dir, name));
+    damaged[20] ^= 1;
+    writeFileSync(join(dir, name), damaged);
+    const bad = await runCommand(['--files', name], dir);
+    expect(bad.out).toBe(`Dumping ${name}\n`);
+    expect(bad.err).toMatch(/^Snapshot is corrupt \(CRC is no longer valid\)\. Stored crc: \d+\. Computed crc: \d+\n$/);
   });
 
   it('ends with exit-1 errors that keep what was printed before', async () => {
