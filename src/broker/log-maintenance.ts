@@ -212,6 +212,10 @@ export class LogMaintenance {
     every('kafka-recovery-point-checkpoint', recoveryMs, recoveryMs, () => checkpointRecoveryPoints(source, this.log));
     every('kafka-log-start-offset-checkpoint', startMs, startMs, () => checkpointLogStartOffsets(source, this.log));
     every('kafka-log-retention', retentionMs, initialDelay, () => this.runRetention());
+    const expirationCheckMs = Math.max(1, msSetting(props, 'producer.id.expiration.check.interval.ms', 600_000));
+    every('PeriodicProducerExpirationCheck', expirationCheckMs, expirationCheckMs, () => {
+      for (const p of allPartitions(source)) p.expireProducers();
+    });
     this.scheduleFlushCheck();
     this.logCleaner = new LogCleaner(source, this.log.child('kafka.log.LogCleaner'));
     this.logCleaner.start();

@@ -22,12 +22,16 @@ export class Partition {
   private snapshotSegment: number;
   private closed = false;
 
-  /** `report` receives what restoring or saving the producer state has to say (a warning). */
+  /**
+   * `report` receives what restoring or saving the producer state has to say (a warning);
+   * `producerExpirationMs` is producer.id.expiration.ms.
+   */
   constructor(
     readonly topic: TopicInfo,
     readonly index: number,
     readonly log: PartitionLog,
     private readonly report: (msg: string) => void = () => {},
+    private readonly producerExpirationMs = DEFAULT_PRODUCER_EXPIRATION_MS,
   ) {
     try {
       this.restoreProducers();
@@ -36,7 +40,13 @@ export class Partition {
       this.producers.restore([], log.logStartOffset);
       this.report(`Could not restore the producer state of ${log.dir}: ${(err as Error).message}`);
     }
+    this.expireProducers();
     this.snapshotSegment = log.activeSegmentBaseOffset;
+  }
+
+  /** Forgets idempotent producers idle for producer.id.expiration.ms (the broker checks periodically). */
+  expireProducers(now: number = Date.now()): number {
+    return this.producers.expire(now, this.producerExpirationMs);
   }
 
   /**
@@ -105,6 +115,8 @@ export class Partition {
     return () => this.waiters.delete(wake);
   }
 }
+
+const DEFAULT_PRODUCER_EXPIRATION_MS = 86_400_000;
 
 /** This single node has led every partition since it was created: epoch 0, as Metadata says. */
 const LEADER_EPOCH = 0;
@@ -189,7 +201,8 @@ export class PartitionManager {
     if (!existsSync(join(path, 'partition.metadata'))) {
       writeFileSync(join(path, 'partition.metadata'), `version: 0\ntopic_id: ${uuidToBase64(topic.id)}\n`);
     }
-    return new Partition(topic, index, log, (msg) => report(msg));
+    const expirationMs = Number(this.brokerValue('producer.id.expiration.ms') ?? DEFAULT_PRODUCER_EXPIRATION_MS);
+    return new Partition(topic, index, log, (msg) => report(msg), Number.isFinite(expirationMs) ? expirationMs : DEFAULT_PRODUCER_EXPIRATION_MS);
   }
 
   /** The log dir holding the fewest partitions, as Kafka places new replicas. */

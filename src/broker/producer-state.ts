@@ -78,6 +78,21 @@ export class ProducerStateTable {
     });
   }
 
+  /**
+   * Forgets producers whose last batch is `maxAgeMs` old or older (producer.id.expiration.ms,
+   * measured against the batch's max timestamp, as Kafka does). Returns how many went.
+   */
+  expire(now: number, maxAgeMs: number): number {
+    let expired = 0;
+    for (const [producerId, entry] of this.producers) {
+      if (BigInt(now) - entry.batches[entry.batches.length - 1]!.timestamp >= BigInt(maxAgeMs)) {
+        this.producers.delete(producerId);
+        expired++;
+      }
+    }
+    return expired;
+  }
+
   /** Each producer's epoch and last batch, for a snapshot. */
   snapshot(): ProducerSnapshotEntry[] {
     const out: ProducerSnapshotEntry[] = [];

@@ -50,6 +50,8 @@ export const BROKER_KEYS: Readonly<Record<string, KeyDef>> = {
   'log.retention.bytes': { kind: 'long', default: '-1' },
   'log.retention.check.interval.ms': { kind: 'long', default: '300000' },
   'log.cleanup.policy': { kind: 'list', default: 'delete' },
+  'producer.id.expiration.ms': { kind: 'int', default: '86400000' },
+  'producer.id.expiration.check.interval.ms': { kind: 'int', default: '600000' },
   'offsets.topic.num.partitions': { kind: 'int', default: '50' },
   'offsets.topic.replication.factor': { kind: 'int', default: '3' },
   'transaction.state.log.replication.factor': { kind: 'int', default: '3' },

@@ -91,7 +91,7 @@ describe('idempotent producer state across restarts', () => {
     const dir = await logWithThreeRecords();
     const far = join(partitionDir(dir), snapshotFileName(100));
     // A snapshot claiming sequences the log does not have (as after recovery cut the log short).
-    writeFileSync(far, encodeProducerSnapshot([{ producerId: PID, epoch: 0, lastSequence: 50, lastOffset: 99n, offsetDelta: 0, timestamp: 0n, coordinatorEpoch: -1, currentTxnFirstOffset: -1n }]));
+    writeFileSync(far, encodeProducerSnapshot([{ producerId: PID, epoch: 0, lastSequence: 50, lastOffset: 99n, offsetDelta: 0, timestamp: BigInt(Date.now()), coordinatorEpoch: -1, currentTxnFirstOffset: -1n }]));
     const damaged = join(partitionDir(dir), snapshotFileName(3));
     writeFileSync(damaged, Buffer.from([0, 1, 0, 0, 0, 0, 0, 0, 0, 1]));
     await expectStateKept(dir);
@@ -116,8 +116,8 @@ describe('idempotent producer state across restarts', () => {
     rmSync(join(dir, CLEAN_SHUTDOWN_FILE), { force: true });
     const last = Number(rollOffset) - 1;
     writeFileSync(join(partitionDir(dir), taken[0]!), encodeProducerSnapshot([
-      { producerId: PID, epoch: 0, lastSequence: last, lastOffset: BigInt(last), offsetDelta: 0, timestamp: 0n, coordinatorEpoch: -1, currentTxnFirstOffset: -1n },
-      { producerId: 999n, epoch: 0, lastSequence: 10, lastOffset: 1n, offsetDelta: 0, timestamp: 0n, coordinatorEpoch: -1, currentTxnFirstOffset: -1n },
+      { producerId: PID, epoch: 0, lastSequence: last, lastOffset: BigInt(last), offsetDelta: 0, timestamp: BigInt(Date.now()), coordinatorEpoch: -1, currentTxnFirstOffset: -1n },
+      { producerId: 999n, epoch: 0, lastSequence: 10, lastOffset: 1n, offsetDelta: 0, timestamp: BigInt(Date.now()), coordinatorEpoch: -1, currentTxnFirstOffset: -1n },
     ]));
     const again = await start(dir, { 'log.segment.bytes': '300' });
     const ghost = encodeRecordBatchSync({ records: [{ value: 'ghost' }], producerId: 999n, producerEpoch: 0, baseSequence: 10 });
@@ -125,5 +125,21 @@ describe('idempotent producer state across restarts', () => {
     // Batches after the roll came back from the log: the last one is still a duplicate.
     expect(await produce(again.conn, batch([`value-5-${'x'.repeat(60)}`], 5))).toMatchObject({ errorCode: 0, baseOffset: 5n });
     expect(await produce(again.conn, batch(['next'], 6))).toMatchObject({ errorCode: 0, baseOffset: 6n });
+  });
+
+  it('forgets producers idle for producer.id.expiration.ms, at start and while running', async () => {
+    const dir = await logWithThreeRecords();
+    // At start: the snapshot's producer last wrote a day and a second ago.
+    const old = BigInt(Date.now() - 86_401_000);
+    writeFileSync(join(partitionDir(dir), snapshotFileName(3)), encodeProducerSnapshot([{ producerId: PID, epoch: 0, lastSequence: 2, lastOffset: 2n, offsetDelta: 0, timestamp: old, coordinatorEpoch: -1, currentTxnFirstOffset: -1n }]));
+    const first = await start(dir);
+    expect(await produce(first.conn, batch(['c'], 2))).toMatchObject({ errorCode: 0, baseOffset: 3n }); // not known any more: written again
+    await stop(first);
+    // While running, with a short expiry checked often.
+    const { conn } = await start(dir, { 'producer.id.expiration.ms': '200', 'producer.id.expiration.check.interval.ms': '50' });
+    expect(await produce(conn, batch(['d'], 3))).toMatchObject({ errorCode: 0, baseOffset: 4n });
+    expect(await produce(conn, batch(['d'], 3))).toMatchObject({ errorCode: 0, baseOffset: 4n });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await produce(conn, batch(['d'], 3))).toMatchObject({ errorCode: 0, baseOffset: 5n });
   });
 });
