@@ -2,7 +2,8 @@
 // partition. Starting it formats empty log dirs, loads topic metadata, opens every partition log
 // (recovering torn tails), then opens the listeners.
 import { createServer, type Server, type Socket } from 'node:net';
-import type { BrokerConfig, Listener } from '../config/broker-config.js';
+import { createServer as createTlsServer } from 'node:tls';
+import type { BrokerConfig, Listener, SecurityProtocol } from '../config/broker-config.js';
 import { silentLogger, type Logger } from '../log.js';
 import { LogMaintenance } from './log-maintenance.js';
 import { ClusterMetadata } from './metadata/cluster-metadata.js';
@@ -26,12 +27,15 @@ import { initProducerIdRoute } from './handlers/init-producer-id.js';
 import { listOffsetsRoute } from './handlers/list-offsets.js';
 import { produceRoute } from './handlers/produce.js';
 import { groupRoutes } from './handlers/groups.js';
+import { saslRoutes } from './handlers/sasl.js';
+import { listenerSecurity } from './network/listener-security.js';
 import { OFFSETS_TOPIC, startGroupCoordinator } from './groups/index.js';
 
 export interface BoundListener {
   name: string;
   host: string;
   port: number;
+  securityProtocol: SecurityProtocol;
 }
 
 export class Broker {
@@ -134,6 +138,7 @@ export class Broker {
       alterConfigsRoute(state),
       incrementalAlterConfigsRoute(state),
       describeLogDirsRoute(state),
+      ...saslRoutes(),
       ...groupRoutes(state, groups),
     ]);
     maintenance.start(state);
@@ -152,16 +157,29 @@ export class Broker {
 
   private listen(l: Listener, routes: RouteTable): Promise<void> {
     const net = this.log.child('kafka.network.SocketServer');
-    const server = createServer({ noDelay: true }, (socket: Socket) => {
+    const security = listenerSecurity(l, this.config.props);
+    const accept = (socket: Socket): void => {
       if (this.closing) {
         socket.destroy();
         return;
       }
       const id = `${l.name}-${++this.connectionCount}`;
-      const conn = new Connection(socket, id, l.name, routes, this.config.socketRequestMaxBytes, net, this.stats);
+      const conn = new Connection(socket, id, l.name, routes, this.config.socketRequestMaxBytes, net, this.stats, security.sasl);
       this.connections.add(conn);
       socket.on('close', () => this.connections.delete(conn));
-    });
+    };
+    let server: Server;
+    if (security.tls) {
+      const tls = createTlsServer({ ...security.tls, noDelay: true }, accept);
+      // A failed handshake (a plaintext client, an untrusted certificate) is that client's problem alone.
+      tls.on('tlsClientError', (err, socket) => {
+        net.info(`Failed authentication with ${socket.remoteAddress ?? 'unknown'} (SSL handshake failed: ${err.message})`);
+        socket.destroy();
+      });
+      server = tls;
+    } else {
+      server = createServer({ noDelay: true }, accept);
+    }
     this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -171,7 +189,7 @@ export class Broker {
         server.on('error', (err) => net.error(`Listener ${l.name} failed`, err));
         const addr = server.address();
         const port = typeof addr === 'object' && addr ? addr.port : l.port;
-        this.listeners.push({ name: l.name, host: l.host === '' ? '0.0.0.0' : l.host, port });
+        this.listeners.push({ name: l.name, host: l.host === '' ? '0.0.0.0' : l.host, port, securityProtocol: l.securityProtocol });
         net.info(`Awaiting socket connections on ${l.host === '' ? '0.0.0.0' : l.host}:${port}.`);
         resolve();
       });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { Properties } from '../config/properties.js';
+import { keystoreOptions, truststoreOptions } from '../config/ssl-stores.js';
 import { KtoolError } from '../errors.js';
 import { parseJaasConfig, parseJaasFileSection, type JaasEntry } from './jaas.js';
 
@@ -88,51 +89,9 @@ export function connectionSettings(bootstrapServers: string, props: Properties, 
 
 // ---- TLS ------------------------------------------------------------------------------------
 
-const isPem = (text: string): boolean => text.includes('-----BEGIN');
-
-function readStore(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw configError(`Failed to load SSL ${what} ${path}: ${(e as Error).message}`);
-  }
-}
-
 function tlsOptions(props: Properties): ConnectionOptions {
-  const opts: ConnectionOptions = {};
-  // Truststore: PEM inline or in a file. A file that holds PEM text is taken as PEM whatever the type.
-  const trustType = (props.get('ssl.truststore.type') ?? 'JKS').toUpperCase();
-  const trustInline = props.get('ssl.truststore.certificates');
-  const trustPath = props.get('ssl.truststore.location');
-  if (trustInline) opts.ca = trustInline;
-  else if (trustPath) {
-    const data = readStore(trustPath, 'truststore');
-    if (trustType === 'PEM' || isPem(data.toString('latin1'))) opts.ca = data;
-    else throw configError(`ssl.truststore.type=${trustType} (${trustPath}) is not supported by ktool: convert the truststore to PEM (e.g. keytool -exportcert -rfc) and set ssl.truststore.type=PEM`);
-  }
-
-  const keyType = (props.get('ssl.keystore.type') ?? 'JKS').toUpperCase();
-  const keyInline = props.get('ssl.keystore.key');
-  const chainInline = props.get('ssl.keystore.certificate.chain');
-  const keyPath = props.get('ssl.keystore.location');
-  const keyPassword = props.get('ssl.key.password');
-  if (keyInline || chainInline) {
-    opts.key = keyInline;
-    opts.cert = chainInline;
-    if (keyPassword) opts.passphrase = keyPassword;
-  } else if (keyPath) {
-    const data = readStore(keyPath, 'keystore');
-    if (keyType === 'PEM' || isPem(data.toString('latin1'))) {
-      opts.key = data;
-      opts.cert = data;
-      if (keyPassword) opts.passphrase = keyPassword;
-    } else if (keyType === 'PKCS12') {
-      opts.pfx = data;
-      opts.passphrase = props.get('ssl.keystore.password') ?? keyPassword;
-    } else {
-      throw configError(`ssl.keystore.type=${keyType} (${keyPath}) is not supported by ktool: use PKCS12 or PEM`);
-    }
-  }
+  const get = (key: string): string | undefined => props.get(key);
+  const opts: ConnectionOptions = { ...truststoreOptions(get, configError), ...keystoreOptions(get, configError) };
 
   // An empty endpoint identification algorithm turns hostname verification off, as in Kafka.
   if ((props.get('ssl.endpoint.identification.algorithm') ?? 'https').trim() === '') {

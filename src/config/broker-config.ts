@@ -82,10 +82,15 @@ export const BROKER_KEYS: Readonly<Record<string, KeyDef>> = {
   'compression.type': { kind: 'string', default: 'producer' },
 };
 
+export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+const SECURITY_PROTOCOLS: readonly string[] = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
+
 export interface Listener {
   name: string;
   host: string;
   port: number;
+  /** From listener.security.protocol.map (set by brokerConfigFrom; PLAINTEXT until then). */
+  securityProtocol: SecurityProtocol;
 }
 
 export interface BrokerConfig {
@@ -138,25 +143,43 @@ export function parseListener(spec: string): Listener {
   if (!m) throw new ConfigError(`Unable to parse ${spec} to a broker endpoint`);
   const port = Number(m[3]);
   if (port > 65535) throw new ConfigError(`Invalid port in listener ${spec}`);
-  return { name: m[1]!.toUpperCase(), host: m[2]!.replace(/^\[|\]$/g, ''), port };
+  return { name: m[1]!.toUpperCase(), host: m[2]!.replace(/^\[|\]$/g, ''), port, securityProtocol: 'PLAINTEXT' };
+}
+
+/** listener.security.protocol.map: listener name → security protocol. */
+export function securityProtocolMap(props: Properties): Map<string, SecurityProtocol> {
+  const map = new Map<string, SecurityProtocol>();
+  for (const entry of listValue(props, 'listener.security.protocol.map')) {
+    const [name, protocol] = entry.split(':').map((x) => x.trim().toUpperCase());
+    if (!name || !protocol || !SECURITY_PROTOCOLS.includes(protocol)) throw new ConfigError(`Invalid value ${entry} in listener.security.protocol.map: expected NAME:PROTOCOL, PROTOCOL one of ${SECURITY_PROTOCOLS.join(', ')}`);
+    map.set(name, protocol as SecurityProtocol);
+  }
+  return map;
+}
+
+function withProtocol(l: Listener, map: ReadonlyMap<string, SecurityProtocol>): Listener {
+  const securityProtocol = map.get(l.name);
+  if (securityProtocol === undefined) throw new ConfigError(`No security protocol defined for listener ${l.name}`);
+  return { ...l, securityProtocol };
 }
 
 export function brokerConfigFrom(props: Properties): BrokerConfig {
-  const unknownKeys = [...props.keys()].filter((k) => !(k in BROKER_KEYS) && !k.startsWith('log.') && !k.includes('.listener.') && !k.startsWith('ssl.') && !k.startsWith('sasl.'));
+  const unknownKeys = [...props.keys()].filter((k) => !(k in BROKER_KEYS) && !k.startsWith('log.') && !k.startsWith('listener.name.') && !k.includes('.listener.') && !k.startsWith('ssl.') && !k.startsWith('sasl.'));
   const nodeIdRaw = props.get('node.id') ?? props.get('broker.id') ?? '0';
   const nodeId = Number(nodeIdRaw.trim());
   if (!Number.isInteger(nodeId) || nodeId < 0) throw new ConfigError(`Invalid value ${nodeIdRaw} for configuration node.id`);
 
   // Controller listeners belong to KRaft's quorum, which the combined single node does not need.
   const controllerNames = new Set(listValue(props, 'controller.listener.names').map((n) => n.toUpperCase()));
-  const listeners = listValue(props, 'listeners').map(parseListener).filter((l) => !controllerNames.has(l.name));
+  const protocols = securityProtocolMap(props);
+  const listeners = listValue(props, 'listeners').map(parseListener).filter((l) => !controllerNames.has(l.name)).map((l) => withProtocol(l, protocols));
   if (listeners.length === 0) throw new ConfigError('listeners must contain at least one client listener');
   const names = new Set<string>();
   for (const l of listeners) {
     if (names.has(l.name)) throw new ConfigError(`Each listener must have a different name, listeners: ${brokerValue(props, 'listeners')}`);
     names.add(l.name);
   }
-  const advertised = listValue(props, 'advertised.listeners').map(parseListener).filter((l) => !controllerNames.has(l.name));
+  const advertised = listValue(props, 'advertised.listeners').map(parseListener).filter((l) => !controllerNames.has(l.name)).map((l) => withProtocol(l, protocols));
 
   const logDirs = listValue(props, 'log.dirs');
   return {

@@ -11,8 +11,21 @@ import { Writer } from '../../protocol/writer.js';
 import type { Logger } from '../../log.js';
 import { NO_RESPONSE, type RequestContext, type RouteTable } from '../router.js';
 import { FrameReader, FrameTooLargeError } from '../../protocol/frame-reader.js';
+import { SaslAuthenticate, type SaslAuthenticateRequest, type SaslAuthenticateResponse } from '../../protocol/messages/sasl-authenticate.js';
+import { SaslHandshake, type SaslHandshakeRequest, type SaslHandshakeResponse } from '../../protocol/messages/sasl-handshake.js';
+import type { ApiSchema } from '../../protocol/schema.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { SaslServerConfig } from './listener-security.js';
 
 const UNSUPPORTED_VERSION = 35;
+
+/**
+ * Where a SASL listener's connection is in authenticating: `open` once done (or on a listener
+ * without SASL); `handshake` until SaslHandshake names a mechanism; then `authenticate` for
+ * SaslAuthenticate (handshake v1) or `raw` for one bare token frame (handshake v0, as Kafka
+ * clients before 1.0 speak it).
+ */
+type SaslState = 'open' | 'handshake' | 'authenticate' | 'raw';
 /** Stop reading from a client that pipelines more than this many unanswered requests. */
 const MAX_QUEUED = 64;
 
@@ -26,6 +39,8 @@ export class Connection {
   private running = false;
   private closed = false;
   private corked = false;
+  private saslState: SaslState;
+  private mechanism = '';
   readonly clientHost: string;
 
   constructor(
@@ -36,7 +51,9 @@ export class Connection {
     maxRequestBytes: number,
     private readonly log: Logger,
     private readonly stats: ConnectionStats,
+    private readonly sasl?: SaslServerConfig,
   ) {
+    this.saslState = sasl === undefined ? 'open' : 'handshake';
     this.frames = new FrameReader(maxRequestBytes);
     this.clientHost = `/${socket.remoteAddress ?? 'unknown'}`;
     socket.setNoDelay(true);
@@ -90,6 +107,7 @@ export class Connection {
   }
 
   private async handle(frame: Buffer): Promise<void> {
+    if (this.saslState === 'raw') return this.authenticate(frame, null);
     const r = new Reader(frame);
     let header: RequestHeader;
     try {
@@ -97,6 +115,7 @@ export class Connection {
     } catch (err) {
       return this.reject(`could not read a request header: ${(err as Error).message}`);
     }
+    if (this.saslState !== 'open' && header.apiKey !== API_VERSIONS_KEY) return this.handleSasl(header, r);
     const route = this.routes.get(header.apiKey);
     if (!route || !this.routes.supports(header.apiKey, header.apiVersion)) {
       if (header.apiKey === API_VERSIONS_KEY) return this.answerUnsupportedApiVersions(header);
@@ -163,6 +182,67 @@ export class Connection {
       this.corked = false;
       this.socket.uncork();
     });
+  }
+
+  /** A request before authentication is done: SaslHandshake, then SaslAuthenticate; anything else closes. */
+  private handleSasl(header: RequestHeader, r: Reader): void {
+    const expected = this.saslState === 'handshake' ? SaslHandshake : SaslAuthenticate;
+    if (header.apiKey !== expected.apiKey) {
+      const name = this.routes.get(header.apiKey)?.api.name ?? `API key ${header.apiKey}`;
+      return this.reject(`unexpected ${name} request during SASL ${this.saslState === 'handshake' ? 'handshake' : 'authentication'}`);
+    }
+    const [min, max] = expected.request.validVersions;
+    if (header.apiVersion < min || header.apiVersion > max) return this.reject(`unsupported request ${expected.name} v${header.apiVersion}`);
+    let request: unknown;
+    try {
+      const flexible = isFlexible(expected.request, header.apiVersion);
+      if (flexible) skipHeaderTags(r);
+      request = decodeMessage(expected.request, header.apiVersion, r);
+    } catch (err) {
+      return this.reject(`malformed ${expected.name} v${header.apiVersion} request: ${(err as Error).message}`);
+    }
+    if (this.saslState === 'handshake') return this.handshake(header, request as SaslHandshakeRequest);
+    return this.authenticate((request as SaslAuthenticateRequest).authBytes, header);
+  }
+
+  private handshake(header: RequestHeader, req: SaslHandshakeRequest): void {
+    const sasl = this.sasl!;
+    const mechanism = req.mechanism.toUpperCase();
+    const enabled = sasl.mechanisms.includes(mechanism);
+    const res: SaslHandshakeResponse = { errorCode: enabled ? 0 : ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: sasl.mechanisms };
+    this.respond(SaslHandshake, header, res, enabled ? undefined : () => this.close());
+    if (!enabled) {
+      this.log.info(`Closing connection ${this.id} from ${this.clientHost}: unsupported SASL mechanism ${req.mechanism}`);
+      return;
+    }
+    this.mechanism = mechanism;
+    this.saslState = header.apiVersion === 0 ? 'raw' : 'authenticate';
+  }
+
+  /** Checks the client's token; `header` is null for a bare token (handshake v0), which is answered bare. */
+  private authenticate(token: Buffer, header: RequestHeader | null): void {
+    const outcome = this.sasl!.authenticate(this.mechanism, token);
+    if (!outcome.ok) this.log.info(`Failed authentication with ${this.clientHost} (channelId=${this.id}) (${outcome.error})`);
+    else this.saslState = 'open';
+    if (header === null) {
+      // A bare exchange has no error field: success is an empty token, failure a closed connection.
+      if (outcome.ok) this.send(new Writer());
+      else this.close();
+      return;
+    }
+    const res: SaslAuthenticateResponse = outcome.ok
+      ? { errorCode: 0, errorMessage: null, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n }
+      : { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: outcome.error, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n };
+    this.respond(SaslAuthenticate, header, res, outcome.ok ? undefined : () => this.close());
+  }
+
+  /** Encodes and sends one response; `then` runs once it is written (closing after a refusal). */
+  private respond(api: ApiSchema, header: RequestHeader, body: unknown, then?: () => void): void {
+    const flexible = isFlexible(api.response, header.apiVersion);
+    const w = new Writer();
+    writeResponseHeader(w, header.correlationId, responseHeaderIsFlexible(header.apiKey, flexible));
+    encodeMessage(api.response, header.apiVersion, body, w);
+    this.send(w, then ? [then] : []);
   }
 
   /** KIP-511: an ApiVersions request at a version we do not know gets a v0 error response. */

@@ -190,16 +190,9 @@ export class ZkBroker implements TopicBackend {
 
   /** Every listener's advertised address, with its security protocol. */
   private endpoints(): BrokerEndpoint[] {
-    const map = new Map(
-      (brokerValue(this.config.props, 'listener.security.protocol.map') ?? '')
-        .split(',')
-        .map((e) => e.trim().split(':') as [string, string])
-        .filter((e) => e.length === 2)
-        .map(([n, p]) => [n.toUpperCase(), p.toUpperCase()]),
-    );
     return this.config.listeners.map((l) => {
       const adv = this.state.advertised(l.name);
-      return { listenerName: l.name, host: adv.host, port: adv.port, securityProtocol: map.get(l.name) ?? l.name };
+      return { listenerName: l.name, host: adv.host, port: adv.port, securityProtocol: l.securityProtocol };
     });
   }
 }
