@@ -28,6 +28,7 @@ import { listOffsetsRoute } from './handlers/list-offsets.js';
 import { produceRoute } from './handlers/produce.js';
 import { groupRoutes } from './handlers/groups.js';
 import { saslRoutes } from './handlers/sasl.js';
+import { scramCredentialRoutes } from './handlers/scram-credentials.js';
 import { listenerSecurity } from './network/listener-security.js';
 import { OFFSETS_TOPIC, startGroupCoordinator } from './groups/index.js';
 
@@ -139,6 +140,7 @@ export class Broker {
       incrementalAlterConfigsRoute(state),
       describeLogDirsRoute(state),
       ...saslRoutes(),
+      ...scramCredentialRoutes(state),
       ...groupRoutes(state, groups),
     ]);
     maintenance.start(state);
@@ -157,7 +159,7 @@ export class Broker {
 
   private listen(l: Listener, routes: RouteTable): Promise<void> {
     const net = this.log.child('kafka.network.SocketServer');
-    const security = listenerSecurity(l, this.config.props);
+    const security = listenerSecurity(l, this.config.props, (user, mechanism) => this.state.metadata.scramCredential(user, mechanism));
     const accept = (socket: Socket): void => {
       if (this.closing) {
         socket.destroy();

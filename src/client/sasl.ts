@@ -1,7 +1,8 @@
 // Client side of the SASL mechanisms the wire client speaks: PLAIN (RFC 4616) and SCRAM-SHA-256/512
 // (RFC 5802/7677, as Kafka uses it: no channel binding, no authzid). Pure message builders; the
 // connection carries the bytes in SaslAuthenticate requests.
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { saslName, scramAttributes, ScramHash, xor, type ScramMechanism } from '../protocol/scram.js';
 import type { SaslSettings } from './client-config.js';
 
 /** A SASL exchange: `step(challenge)` returns the next client message, null when done. */
@@ -20,21 +21,8 @@ export function plainExchange(username: string, password: string): SaslExchange 
   };
 }
 
-const saslName = (s: string): string => s.replace(/=/g, '=3D').replace(/,/g, '=2C');
-
-function parseAttributes(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of text.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) out.set(part.slice(0, eq), part.slice(eq + 1));
-  }
-  return out;
-}
-
-export function scramExchange(mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512', username: string, password: string, clientNonce = randomBytes(24).toString('base64')): SaslExchange {
-  const hash = mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512';
-  const keyLength = mechanism === 'SCRAM-SHA-256' ? 32 : 64;
-  const hmac = (key: Buffer, data: string): Buffer => createHmac(hash, key).update(data, 'utf8').digest();
+export function scramExchange(mechanism: ScramMechanism, username: string, password: string, clientNonce = randomBytes(24).toString('base64')): SaslExchange {
+  const scram = new ScramHash(mechanism);
   const clientFirstBare = `n=${saslName(username)},r=${clientNonce}`;
   let state: 'first' | 'final' | 'done' = 'first';
   let expectedServerSignature: Buffer | undefined;
@@ -44,7 +32,7 @@ export function scramExchange(mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512', user
     initial: () => Buffer.from(`n,,${clientFirstBare}`, 'utf8'),
     step(serverMessage) {
       const text = serverMessage.toString('utf8');
-      const attrs = parseAttributes(text);
+      const attrs = scramAttributes(text);
       if (attrs.has('e')) throw new Error(`SCRAM authentication failed: ${attrs.get('e')}`);
       if (state === 'first') {
         const nonce = attrs.get('r');
@@ -53,15 +41,12 @@ export function scramExchange(mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512', user
         if (!nonce || !salt || !Number.isInteger(iterations) || !nonce.startsWith(clientNonce)) {
           throw new Error('Invalid SCRAM server-first-message');
         }
-        const salted = pbkdf2Sync(password.normalize('NFKC'), Buffer.from(salt, 'base64'), iterations, keyLength, hash);
-        const clientKey = hmac(salted, 'Client Key');
-        const storedKey = createHash(hash).update(clientKey).digest();
+        const salted = scram.saltedPassword(password, Buffer.from(salt, 'base64'), iterations);
+        const clientKey = scram.clientKey(salted);
         const withoutProof = `c=biws,r=${nonce}`;
         const authMessage = `${clientFirstBare},${text},${withoutProof}`;
-        const signature = hmac(storedKey, authMessage);
-        const proof = Buffer.alloc(clientKey.length);
-        for (let i = 0; i < proof.length; i++) proof[i] = clientKey[i]! ^ signature[i]!;
-        expectedServerSignature = hmac(hmac(salted, 'Server Key'), authMessage);
+        const proof = xor(clientKey, scram.hmac(scram.h(clientKey), authMessage));
+        expectedServerSignature = scram.hmac(scram.serverKey(salted), authMessage);
         state = 'final';
         return Buffer.from(`${withoutProof},p=${proof.toString('base64')}`, 'utf8');
       }

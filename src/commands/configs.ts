@@ -2,24 +2,27 @@
 // cluster's broker defaults through DescribeConfigs / IncrementalAlterConfigs. Failures end as
 // Kafka's do: option and validation problems print their message alone on stderr; anything else
 // prints `Error while executing config command with args '<args>'` and the exception, exit 1.
-// Client quotas, SCRAM credentials, client-metrics and group configs are refused with a clear
-// error (see UNSUPPORTED_TYPES).
+// Users' SCRAM credentials (and the quotas printed beside them) go through configs-users.ts.
+// Client quotas, client-metrics and group configs are refused with a clear error (see
+// UNSUPPORTED_TYPES).
 import { connectionSettings } from '../client/client-config.js';
 import { ConfigAdmin, ResourceType, type AlterOp, type ConfigResourceRef } from '../client/config-admin.js';
 import { TopicAdmin } from '../client/topic-admin.js';
+import { UserAdmin } from '../client/user-admin.js';
 import { KafkaWireClient } from '../client/wire-client.js';
 import { topicNameError } from '../broker/metadata/topic-names.js';
 import { KtoolError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { CONFIGS_OPTIONS, configsOptions, illegalArgument, type ConfigsOptions } from './configs/configs-options.js';
 import { completedMessage, describeHeader, describeLine, entriesToShow, parseAddConfig, validateConfigKeys } from './configs/configs-text.js';
+import { alterUser, describeUsers } from './configs/configs-users.js';
 import { parseOrHelp, type Command } from './shared/command.js';
 import { javaClassOf, loadClientProperties, messageOf } from './shared/client-setup.js';
 import { javaHashOrder, javaStringHash } from './shared/java-hash.js';
 import type { CliIO } from './shared/io.js';
 
-/** Entity types whose APIs (client quotas, SCRAM, client metrics, group configs) ktool does not speak yet. */
-const UNSUPPORTED_TYPES = new Set(['clients', 'users', 'ips', 'client-metrics', 'groups']);
+/** Entity types whose APIs (client quotas, client metrics, group configs) ktool does not speak yet. */
+const UNSUPPORTED_TYPES = new Set(['clients', 'ips', 'client-metrics', 'groups']);
 
 /** InvalidConfigurationException: Kafka prints its message alone. */
 class InvalidConfiguration extends KtoolError {
@@ -111,7 +114,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
   const opts = configsOptions(args);
   const unsupported = opts.entityTypes.find((t) => UNSUPPORTED_TYPES.has(t));
   if (unsupported) {
-    throw new KtoolError('UNSUPPORTED_ENTITY_TYPE', `ktool configs does not support entity type '${unsupported}' yet: only topics, brokers and broker-loggers can be described or altered.`);
+    throw new KtoolError('UNSUPPORTED_ENTITY_TYPE', `ktool configs does not support entity type '${unsupported}' yet: only topics, brokers, broker-loggers and users (SCRAM credentials) can be described or altered.`);
   }
   const logger = createLogger('kafka.admin.ConfigCommand$', io.stderr, 'WARN');
   let client: KafkaWireClient | undefined;
@@ -120,6 +123,12 @@ async function run(argv: readonly string[], io: CliIO): Promise<void> {
     const settings = connectionSettings((opts.bootstrapServer ?? opts.bootstrapController)!, props, io.env, 'adminclient-1');
     client = new KafkaWireClient(settings, { logPrefix: `[AdminClient clientId=${settings.clientId}] `, logger });
     if (opts.action === 'alter' && opts.entityTypes.length !== opts.entityNames.length) throw illegalArgument('An entity name must be specified for every entity type');
+    if (opts.entityTypes[0] === 'users') {
+      const users = new UserAdmin(client);
+      if (opts.action === 'alter') await get(alterUser(users, opts.entityNames[0]!, await readConfigsToAdd(opts, io), opts.deleteConfigs, io));
+      else await get(describeUsers(users, opts.entityNames, io));
+      return;
+    }
     const admin = new ConfigAdmin(client);
     if (opts.action === 'alter') await alter(opts, admin, io);
     else await describe(opts, admin, new TopicAdmin(client), io);

@@ -68,6 +68,10 @@ const ROWS = [
   [87, 'INVALID_RECORD', 'InvalidRecordException', 'This record has failed the validation on broker and hence will be rejected.'],
   [88, 'UNSTABLE_OFFSET_COMMIT', 'UnstableOffsetCommitException', 'There are unstable offsets that need to be cleared.', true],
   [89, 'THROTTLING_QUOTA_EXCEEDED', 'ThrottlingQuotaExceededException', 'The throttling quota has been exceeded.', true],
+  [90, 'PRODUCER_FENCED', 'ProducerFencedException', 'There is a newer producer with the same transactionalId which fences the current one.'],
+  [91, 'RESOURCE_NOT_FOUND', 'ResourceNotFoundException', 'A request illegally referred to a resource that does not exist.'],
+  [92, 'DUPLICATE_RESOURCE', 'DuplicateResourceException', 'A request illegally referred to the same resource twice.'],
+  [93, 'UNACCEPTABLE_CREDENTIAL', 'UnacceptableCredentialException', 'Requested credential would not meet criteria for acceptability.'],
   [100, 'UNKNOWN_TOPIC_ID', 'UnknownTopicIdException', 'This server does not host this topic ID.', true],
   [103, 'INCONSISTENT_TOPIC_ID', 'InconsistentTopicIdException', 'The log\'s topic ID did not match the topic ID in the request.', true],
 ] as const satisfies readonly Row[];

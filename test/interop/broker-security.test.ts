@@ -1,6 +1,6 @@
-// The broker's SSL, SASL_PLAINTEXT and SASL_SSL listeners (PLAIN users from JAAS), checked with
-// real clients on real sockets: kcat (librdkafka), kafkajs and ktool's own tools reading Kafka
-// client properties from --command-config files. Wrong passwords, unsupported mechanisms,
+// The broker's SSL, SASL_PLAINTEXT and SASL_SSL listeners (PLAIN users from JAAS, SCRAM users
+// stored with kafka-configs), checked with real clients on real sockets: kcat (librdkafka),
+// kafkajs and ktool's own tools reading Kafka client properties from --command-config files. Wrong passwords, unsupported mechanisms,
 // requests before authentication and plaintext clients on a TLS port are refused, each for that
 // connection alone. Certificates come from openssl (test/helpers/tls-certs.ts).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ function brokerProps(logDir: string, extra: Record<string, string> = {}): Map<st
     // The SASL_SSL listener has a PEM keystore of its own.
     'listener.name.sasl_ssl.ssl.keystore.type': 'PEM',
     'listener.name.sasl_ssl.ssl.keystore.location': certs.serverPem,
-    'sasl.enabled.mechanisms': 'PLAIN',
+    'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
     'listener.name.sasl_plaintext.plain.sasl.jaas.config': JAAS,
     'listener.name.sasl_ssl.plain.sasl.jaas.config': JAAS,
     ...extra,
@@ -123,6 +123,75 @@ describe('SASL listeners with kafkajs and ktool', () => {
   });
 });
 
+describe('SCRAM credentials: kafka-configs stores them, kcat, kafkajs and ktool log in with them', () => {
+  const configs = (args: string[]) => runCli(['configs', '--bootstrap-server', `127.0.0.1:${port('PLAINTEXT')}`, ...args]);
+
+  beforeAll(async () => {
+    const r = await configs(['--alter', '--entity-type', 'users', '--entity-name', 'carol', '--add-config', 'SCRAM-SHA-256=[iterations=8192,password=carol-secret],SCRAM-SHA-512=[password=carol-secret]']);
+    expect(r.stdout, r.stderr).toBe('Completed updating config for user carol.\n');
+  });
+
+  it('describes users as kafka-configs does, never with the secrets', async () => {
+    const all = await configs(['--describe', '--entity-type', 'users']);
+    expect(all.stdout).toBe("SCRAM credential configs for user-principal 'carol' are SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096\n");
+    const missing = await configs(['--describe', '--user', 'nobody']);
+    expect(missing.stdout).toBe("Error retrieving SCRAM credential configs for user-principal 'nobody': ResourceNotFoundException: Attempt to describe a user credential that does not exist\n");
+  });
+
+  it('refuses what kafka-configs refuses, with its messages', async () => {
+    const few = await configs(['--alter', '--user', 'dave', '--add-config', 'SCRAM-SHA-256=[iterations=100,password=x]']);
+    expect(few.code).toBe(1);
+    expect(few.stderr).toBe('Iterations 100 is less than the minimum 4096 required for SCRAM-SHA-256\n');
+    const unknown = await configs(['--alter', '--user', 'dave', '--add-config', 'foo=1']);
+    expect(unknown.stderr).toBe("Only quota and SCRAM credential configs can be added for 'users' using --bootstrap-server. Unexpected config names: Set(foo)\n");
+    const gone = await configs(['--alter', '--user', 'dave', '--delete-config', 'SCRAM-SHA-512']);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('ResourceNotFoundException: Attempt to delete a user credential that does not exist');
+  });
+
+  it('kcat logs in with SCRAM-SHA-256 and SCRAM-SHA-512; a wrong password gets Kafka’s message', async () => {
+    for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
+      const args = ['-X', 'security.protocol=SASL_SSL', '-X', `ssl.ca.location=${certs.caPem}`, '-X', `sasl.mechanisms=${mechanism}`, '-X', 'sasl.username=carol', '-X', 'sasl.password=carol-secret'];
+      const p = await kcat('SASL_SSL', ['-P', '-t', `scram-${mechanism}`, ...args], 'x\ny\n');
+      expect(p.code, p.stderr).toBe(0);
+      const c = await kcat('SASL_SSL', ['-C', '-t', `scram-${mechanism}`, '-e', '-o', 'beginning', ...args]);
+      expect(c.stdout.trim().split('\n')).toEqual(['x', 'y']);
+    }
+    const bad = await kcat('SASL_PLAINTEXT', ['-L', '-m', '3', '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=SCRAM-SHA-256', '-X', 'sasl.username=carol', '-X', 'sasl.password=wrong']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256');
+  });
+
+  it('kafkajs and ktool’s own client log in with SCRAM', async () => {
+    const kafka = new Kafka({ clientId: 'scram-test', brokers: [`127.0.0.1:${port('SASL_PLAINTEXT')}`], logLevel: logLevel.NOTHING, sasl: { mechanism: 'scram-sha-256', username: 'carol', password: 'carol-secret' } });
+    const admin = kafka.admin();
+    await admin.connect();
+    expect(await admin.listTopics()).toContain('scram-SCRAM-SHA-256');
+    await admin.disconnect();
+    const config = join(dir, 'scram.properties');
+    writeFileSync(config, 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="carol" password="carol-secret";\n');
+    const listed = await runCli(['topics', '--bootstrap-server', `127.0.0.1:${port('SASL_PLAINTEXT')}`, '--command-config', config, '--list']);
+    expect(listed.stdout.split('\n')).toContain('scram-SCRAM-SHA-512');
+  });
+
+  it('keeps the credentials across a restart, in the metadata file, without the password', async () => {
+    const logDir = join(dir, 'restart-logs');
+    let b = await Broker.start(brokerConfigFrom(brokerProps(logDir)), silentLogger);
+    const bootstrap = `127.0.0.1:${b.listeners.find((l) => l.name === 'PLAINTEXT')!.port}`;
+    expect((await runCli(['configs', '--bootstrap-server', bootstrap, '--alter', '--user', 'erin', '--add-config', 'SCRAM-SHA-256=[password=erin-secret]'])).code).toBe(0);
+    await b.close();
+    expect(readFileSync(join(logDir, 'ktool-metadata.json'), 'utf8')).not.toContain('erin-secret');
+    b = await Broker.start(brokerConfigFrom(brokerProps(logDir)), silentLogger);
+    try {
+      const again = `127.0.0.1:${b.listeners.find((l) => l.name === 'PLAINTEXT')!.port}`;
+      const r = await runCli(['configs', '--bootstrap-server', again, '--describe', '--user', 'erin']);
+      expect(r.stdout).toBe("SCRAM credential configs for user-principal 'erin' are SCRAM-SHA-256=iterations=4096\n");
+    } finally {
+      await b.close();
+    }
+  });
+});
+
 describe('refusals, one connection at a time', () => {
   const request = (api: typeof Metadata | typeof SaslHandshake, version: number, body: object, correlationId: number): Buffer => {
     const w = new Writer();
@@ -142,11 +211,11 @@ describe('refusals, one connection at a time', () => {
 
   it('answers an unsupported mechanism with the enabled ones, then closes', async () => {
     const s = await RawSocket.open(port('SASL_PLAINTEXT'));
-    s.write(request(SaslHandshake, 1, { mechanism: 'SCRAM-SHA-256' }, 7));
+    s.write(request(SaslHandshake, 1, { mechanism: 'GSSAPI' }, 7));
     const frame = (await s.readFrame())!;
     expect(frame.readInt32BE(4)).toBe(7);
     expect(frame.readInt16BE(8)).toBe(33); // UNSUPPORTED_SASL_MECHANISM
-    expect(frame.subarray(14).toString()).toBe('\u0000\u0005PLAIN');
+    expect(frame.subarray(14).toString()).toBe('\u0000\u0005PLAIN\u0000\rSCRAM-SHA-256\u0000\rSCRAM-SHA-512');
     expect(await s.waitClosed()).toBe(true);
   });
 
@@ -171,7 +240,7 @@ describe('listener configuration errors', () => {
   });
 
   it('refuses SASL mechanisms it does not have, and a listener without a protocol', async () => {
-    await fails({ 'sasl.enabled.mechanisms': 'GSSAPI' }, "SASL mechanism GSSAPI in sasl.enabled.mechanisms of listener SASL_PLAINTEXT is not supported by ktool's broker (supported: PLAIN)");
+    await fails({ 'sasl.enabled.mechanisms': 'GSSAPI' }, "SASL mechanism GSSAPI in sasl.enabled.mechanisms of listener SASL_PLAINTEXT is not supported by ktool's broker (supported: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)");
     await fails({ 'listener.name.sasl_plaintext.plain.sasl.jaas.config': '' }, /Could not find a 'KafkaServer' or 'sasl_plaintext.KafkaServer' entry/);
     expect(() => brokerConfigFrom(brokerProps(dir, { listeners: 'OTHER://127.0.0.1:0' }))).toThrow('No security protocol defined for listener OTHER');
   });

@@ -24,6 +24,21 @@ interface StoredTopic {
   configs: Record<string, string>;
 }
 
+/** A user's SCRAM credential as Kafka keeps it: never the password, only what verifies a proof. */
+export interface ScramCredential {
+  iterations: number;
+  salt: Buffer;
+  storedKey: Buffer;
+  serverKey: Buffer;
+}
+
+interface StoredScramCredential {
+  iterations: number;
+  salt: string;
+  storedKey: string;
+  serverKey: string;
+}
+
 /** The entity name of the cluster-wide dynamic broker defaults, as Kafka names its znode. */
 export const DEFAULT_BROKER_ENTITY = '<default>';
 
@@ -32,15 +47,28 @@ export class ClusterMetadata {
   /** Dynamic broker configs by entity: a broker id, or DEFAULT_BROKER_ENTITY. */
   private readonly brokerConfigMaps = new Map<string, Map<string, string>>();
   private readonly ids = new Map<string, TopicInfo>();
+  /** SCRAM credentials by user, then by mechanism name (SCRAM-SHA-256, SCRAM-SHA-512). */
+  private readonly scram = new Map<string, Map<string, ScramCredential>>();
 
   private constructor(private readonly file: string) {}
 
   static load(dir: string): ClusterMetadata {
     const md = new ClusterMetadata(join(dir, METADATA_FILE));
     if (existsSync(md.file)) {
-      const stored = JSON.parse(readFileSync(md.file, 'utf8')) as { topics: StoredTopic[]; brokerConfigs?: Record<string, Record<string, string>> };
+      const stored = JSON.parse(readFileSync(md.file, 'utf8')) as {
+        topics: StoredTopic[];
+        brokerConfigs?: Record<string, Record<string, string>>;
+        scramCredentials?: Record<string, Record<string, StoredScramCredential>>;
+      };
       for (const t of stored.topics) md.put(t.name, t.id, t.partitions, new Map(Object.entries(t.configs)));
       for (const [entity, configs] of Object.entries(stored.brokerConfigs ?? {})) md.brokerConfigMaps.set(entity, new Map(Object.entries(configs)));
+      for (const [user, byMechanism] of Object.entries(stored.scramCredentials ?? {})) {
+        const creds = new Map<string, ScramCredential>();
+        for (const [mechanism, c] of Object.entries(byMechanism)) {
+          creds.set(mechanism, { iterations: c.iterations, salt: Buffer.from(c.salt, 'base64'), storedKey: Buffer.from(c.storedKey, 'base64'), serverKey: Buffer.from(c.serverKey, 'base64') });
+        }
+        md.scram.set(user, creds);
+      }
     }
     return md;
   }
@@ -106,11 +134,41 @@ export class ClusterMetadata {
     this.save();
   }
 
+  /** A user's credential for one SCRAM mechanism. */
+  scramCredential(user: string, mechanism: string): ScramCredential | undefined {
+    return this.scram.get(user)?.get(mechanism);
+  }
+
+  /** Every user with SCRAM credentials, with the mechanisms and iterations (never the keys). */
+  scramUsers(): Map<string, Array<{ mechanism: string; iterations: number }>> {
+    const out = new Map<string, Array<{ mechanism: string; iterations: number }>>();
+    for (const [user, creds] of this.scram) out.set(user, [...creds].map(([mechanism, c]) => ({ mechanism, iterations: c.iterations })));
+    return out;
+  }
+
+  /** Applies upsertions (a credential) and deletions (null) at once, then saves. */
+  alterScramCredentials(changes: ReadonlyArray<{ user: string; mechanism: string; credential: ScramCredential | null }>): void {
+    for (const { user, mechanism, credential } of changes) {
+      let creds = this.scram.get(user);
+      if (credential === null) {
+        creds?.delete(mechanism);
+        if (creds?.size === 0) this.scram.delete(user);
+        continue;
+      }
+      if (!creds) this.scram.set(user, (creds = new Map()));
+      creds.set(mechanism, credential);
+    }
+    this.save();
+  }
+
   save(): void {
     const data = {
       version: 1,
       topics: this.all().map((t) => ({ name: t.name, id: t.id, partitions: t.partitions, configs: Object.fromEntries(t.configs) })),
       brokerConfigs: Object.fromEntries([...this.brokerConfigMaps].map(([entity, m]) => [entity, Object.fromEntries(m)])),
+      scramCredentials: Object.fromEntries([...this.scram].map(([user, creds]) => [user, Object.fromEntries([...creds].map(([mechanism, c]) => [
+        mechanism, { iterations: c.iterations, salt: c.salt.toString('base64'), storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64') },
+      ]))])),
     };
     const tmp = `${this.file}.tmp`;
     const fd = openSync(tmp, 'w');

@@ -15,7 +15,7 @@ import { SaslAuthenticate, type SaslAuthenticateRequest, type SaslAuthenticateRe
 import { SaslHandshake, type SaslHandshakeRequest, type SaslHandshakeResponse } from '../../protocol/messages/sasl-handshake.js';
 import type { ApiSchema } from '../../protocol/schema.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { SaslServerConfig } from './listener-security.js';
+import type { SaslServerConfig, SaslSession } from './listener-security.js';
 
 const UNSUPPORTED_VERSION = 35;
 
@@ -40,7 +40,7 @@ export class Connection {
   private closed = false;
   private corked = false;
   private saslState: SaslState;
-  private mechanism = '';
+  private session: SaslSession | undefined;
   readonly clientHost: string;
 
   constructor(
@@ -215,25 +215,30 @@ export class Connection {
       this.log.info(`Closing connection ${this.id} from ${this.clientHost}: unsupported SASL mechanism ${req.mechanism}`);
       return;
     }
-    this.mechanism = mechanism;
+    this.session = sasl.start(mechanism);
     this.saslState = header.apiVersion === 0 ? 'raw' : 'authenticate';
   }
 
-  /** Checks the client's token; `header` is null for a bare token (handshake v0), which is answered bare. */
+  /** Takes the client's next token; `header` is null for a bare token (handshake v0), which is answered bare. */
   private authenticate(token: Buffer, header: RequestHeader | null): void {
-    const outcome = this.sasl!.authenticate(this.mechanism, token);
-    if (!outcome.ok) this.log.info(`Failed authentication with ${this.clientHost} (channelId=${this.id}) (${outcome.error})`);
-    else this.saslState = 'open';
+    const step = this.session!.step(token);
+    if (step.kind === 'failed') this.log.info(`Failed authentication with ${this.clientHost} (channelId=${this.id}) (${step.error})`);
+    if (step.kind === 'done') this.saslState = 'open';
     if (header === null) {
-      // A bare exchange has no error field: success is an empty token, failure a closed connection.
-      if (outcome.ok) this.send(new Writer());
-      else this.close();
+      // A bare exchange has no error field: each answer is a bare token, a failure a closed connection.
+      if (step.kind === 'failed') {
+        this.close();
+        return;
+      }
+      const w = new Writer();
+      if (step.response.length > 0) w.raw(step.response);
+      this.send(w);
       return;
     }
-    const res: SaslAuthenticateResponse = outcome.ok
-      ? { errorCode: 0, errorMessage: null, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n }
-      : { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: outcome.error, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n };
-    this.respond(SaslAuthenticate, header, res, outcome.ok ? undefined : () => this.close());
+    const res: SaslAuthenticateResponse = step.kind === 'failed'
+      ? { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: step.error, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n }
+      : { errorCode: 0, errorMessage: null, authBytes: step.response, sessionLifetimeMs: 0n };
+    this.respond(SaslAuthenticate, header, res, step.kind === 'failed' ? () => this.close() : undefined);
   }
 
   /** Encodes and sends one response; `then` runs once it is written (closing after a refusal). */

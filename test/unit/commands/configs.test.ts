@@ -57,7 +57,7 @@ describe('configs options (ConfigCommandOptions.checkArgs)', () => {
   it('refuses the entity types it cannot handle yet with a clear error', async () => {
     const r = await runCli(['configs', ...BS, '--describe', '--client', 'c1']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("ktool configs does not support entity type 'clients' yet: only topics, brokers and broker-loggers can be described or altered.\n");
+    expect(r.stderr).toBe("ktool configs does not support entity type 'clients' yet: only topics, brokers, broker-loggers and users (SCRAM credentials) can be described or altered.\n");
   });
 
   it('rejects a malformed --add-config before connecting', async () => {
