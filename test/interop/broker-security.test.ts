@@ -9,7 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Broker } from '../../src/broker/index.js';
 import { brokerConfigFrom } from '../../src/config/broker-config.js';
-import { silentLogger } from '../../src/log.js';
+import { createLogger, silentLogger } from '../../src/log.js';
 import { encodeMessage } from '../../src/protocol/codec.js';
 import { writeRequestHeader } from '../../src/protocol/headers.js';
 import { Metadata, SaslHandshake } from '../../src/protocol/messages/index.js';
@@ -225,6 +225,24 @@ describe('refusals, one connection at a time', () => {
     expect(await s.waitClosed()).toBe(true);
     const r = await kcat('SSL', ['-L', '-X', 'security.protocol=SSL', '-X', `ssl.ca.location=${certs.caPem}`]);
     expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+describe('no secrets in the broker log', () => {
+  it('logs a failed login with the reason, never a password', async () => {
+    const lines: string[] = [];
+    const b = await Broker.start(brokerConfigFrom(brokerProps(join(dir, 'log-check'))), createLogger('test', { write: (l: string) => lines.push(l) }, 'DEBUG'));
+    try {
+      const config = join(dir, 'tried.properties');
+      writeFileSync(config, 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="tried-password";\n');
+      const r = await runCli(['topics', '--bootstrap-server', `127.0.0.1:${b.listeners.find((l) => l.name === 'SASL_PLAINTEXT')!.port}`, '--command-config', config, '--list']);
+      expect(r.code).not.toBe(0);
+    } finally {
+      await b.close();
+    }
+    const text = lines.join('');
+    expect(text).toContain('Failed authentication with /127.0.0.1');
+    for (const secret of ['tried-password', 'alice-secret', 'admin-secret', KEYSTORE_PASSWORD]) expect(text).not.toContain(secret);
   });
 });
 
