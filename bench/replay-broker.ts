@@ -12,8 +12,12 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { FrameReader } from '../src/protocol/frame-reader.js';
 
-/** A broker answer that took longer than this was parked (a long poll), not worked on. */
+/**
+ * A small answer (no records) that took longer than this was parked (a long poll), not worked
+ * on; a large one that was slow (a cold read, a pause) is replayed at once like the rest.
+ */
 const PARKED_MS = 100;
+const PARKED_MAX_BYTES = 1024;
 const PRODUCE = 0;
 
 interface Recorded {
@@ -73,7 +77,8 @@ export class ReplayBroker {
           const request = sent.shift();
           if (request === undefined || request.key === null) continue;
           const tookMs = performance.now() - request.at;
-          if (!this.recorded.has(request.key)) this.recorded.set(request.key, { response: frame, parkedMs: tookMs > PARKED_MS ? tookMs : 0 });
+          const parked = tookMs > PARKED_MS && frame.length < PARKED_MAX_BYTES;
+          if (!this.recorded.has(request.key)) this.recorded.set(request.key, { response: frame, parkedMs: parked ? tookMs : 0 });
         }
         client.write(chunk);
       });
