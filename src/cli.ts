@@ -38,6 +38,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'consumer-perf-test', script: 'kafka-consumer-perf-test', summary: 'Measure consumer throughput', load: async () => (await import('./commands/consumer-perf-test.js')).consumerPerfTestCommand },
   { name: 'configs', script: 'kafka-configs', summary: 'Describe or change the configs of topics, brokers and the cluster-wide broker defaults', load: async () => (await import('./commands/configs.js')).configsCommand },
   { name: 'log-dirs', script: 'kafka-log-dirs', summary: 'Describe the log directories of brokers: the partitions in each and their sizes', load: async () => (await import('./commands/log-dirs.js')).logDirsCommand },
+  { name: 'storage', script: 'kafka-storage', summary: 'Format log directories (random-uuid, format -t <cluster id> -c <server.properties>, info)', load: async () => (await import('./commands/storage.js')).storageCommand },
   { name: 'dump-log', script: 'kafka-dump-log', summary: 'Print the contents of log segments and their indexes', load: async () => (await import('./commands/dump-log.js')).dumpLogCommand },
 ];
 

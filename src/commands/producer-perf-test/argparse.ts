@@ -10,11 +10,13 @@ export type ArgType = 'String' | 'Long' | 'Integer' | 'Double';
 export interface ArgSpec {
   /** `--num-records` */
   readonly flag: string;
+  /** A one-letter alias, `-c` (kafka-storage's options have them). */
+  readonly short?: string;
   readonly dest: string;
   readonly metavar: string;
   readonly help: string;
-  /** 'store' takes one value, 'storeTrue' none, 'append+' one or more (nargs "+"). */
-  readonly action: 'store' | 'storeTrue' | 'nargs+';
+  /** 'store' takes one value, 'storeTrue' none, 'nargs+' one or more, 'append' one per use (repeatable). */
+  readonly action: 'store' | 'storeTrue' | 'nargs+' | 'append';
   readonly type?: ArgType;
   readonly required?: boolean;
   /** Shown as `(default: …)` in help (defaultHelp(true)). */
@@ -49,7 +51,7 @@ const looksLikeOption = (token: string): boolean => token.startsWith('-') && tok
 
 function resolveFlag(spec: ParserSpec, name: string): ArgSpec | 'help' {
   if (name === '--help' || name === '-h') return 'help';
-  const exact = spec.args.find((a) => a.flag === name);
+  const exact = spec.args.find((a) => a.flag === name || a.short === name);
   if (exact) return exact;
   const candidates = [...spec.args.map((a) => a.flag), '--help'].filter((f) => f.startsWith(name) && name.startsWith('--'));
   if (candidates.length === 1) return candidates[0] === '--help' ? 'help' : spec.args.find((a) => a.flag === candidates[0])!;
@@ -86,13 +88,14 @@ export function parseArguments(spec: ParserSpec, argv: readonly string[]): Names
     if (arg.action === 'storeTrue') {
       if (inline !== undefined) throw new ArgumentParserError(`argument ${arg.flag}: ignored explicit argument '${inline}'`);
       ns.set(arg.dest, true);
-    } else if (arg.action === 'store') {
+    } else if (arg.action === 'store' || arg.action === 'append') {
       let value = inline;
       if (value === undefined) {
         if (i + 1 >= argv.length || looksLikeOption(argv[i + 1]!)) throw new ArgumentParserError(`argument ${arg.flag}: expected one argument`);
         value = argv[++i]!;
       }
-      ns.set(arg.dest, convert(arg, value));
+      if (arg.action === 'store') ns.set(arg.dest, convert(arg, value));
+      else ns.set(arg.dest, [...((ns.get(arg.dest) as string[] | undefined) ?? []), convert(arg, value)]);
     } else {
       const values = inline !== undefined ? [inline] : [];
       while (i + 1 < argv.length && !looksLikeOption(argv[i + 1]!)) values.push(argv[++i]!);
@@ -118,6 +121,7 @@ const WIDTH = 100;
 
 function usagePart(arg: ArgSpec): string {
   if (arg.action === 'storeTrue') return arg.flag;
+  if (arg.action === 'append') return `${arg.flag} ${arg.metavar}`;
   if (arg.action === 'nargs+') return `${arg.flag} ${arg.metavar} [${arg.metavar} ...]`;
   return `${arg.flag} ${arg.metavar}`;
 }
@@ -167,6 +171,13 @@ function helpEntry(label: string, help: string): string {
   return lines.join('\n');
 }
 
+/** `-c CONFIG, --config CONFIG` when there is a short form, else the usage part. */
+function helpLabel(arg: ArgSpec): string {
+  if (arg.short === undefined) return usagePart(arg);
+  const value = arg.action === 'storeTrue' ? '' : ` ${arg.metavar}`;
+  return `${arg.short}${value}, ${arg.flag}${value}`;
+}
+
 function helpText(arg: ArgSpec): string {
   return arg.defaultValue !== undefined ? `${arg.help} (default: ${arg.defaultValue})` : arg.help;
 }
@@ -176,7 +187,7 @@ export function formatHelp(spec: ParserSpec): string {
   const plain = spec.args.filter((a) => !a.exclusive);
   const grouped = spec.args.filter((a) => a.exclusive);
   const out = [formatUsage(spec).trimEnd(), '', ...wrap(spec.description, WIDTH), '', 'optional arguments:', helpEntry('-h, --help', 'show this help message and exit')];
-  for (const arg of plain) out.push(helpEntry(usagePart(arg), helpText(arg)));
+  for (const arg of plain) out.push(helpEntry(helpLabel(arg), helpText(arg)));
   if (grouped.length > 0) {
     out.push('', ...wrap(spec.groupDescription, WIDTH - 2).map((l) => `  ${l}`), '');
     for (const arg of grouped) out.push(helpEntry(usagePart(arg), helpText(arg)));
