@@ -202,7 +202,7 @@ export class PartitionManager {
       writeFileSync(join(path, 'partition.metadata'), `version: 0\ntopic_id: ${uuidToBase64(topic.id)}\n`);
     }
     const expirationMs = Number(this.brokerValue('producer.id.expiration.ms') ?? DEFAULT_PRODUCER_EXPIRATION_MS);
-    return new Partition(topic, index, log, (msg) => report(msg), Number.isFinite(expirationMs) ? expirationMs : DEFAULT_PRODUCER_EXPIRATION_MS);
+    return new Partition(topic, index, log, report, Number.isFinite(expirationMs) ? expirationMs : DEFAULT_PRODUCER_EXPIRATION_MS);
   }
 
   /** The log dir holding the fewest partitions, as Kafka places new replicas. */

@@ -6,7 +6,7 @@
 import { ErrorCode } from '../protocol/error-codes.js';
 import { isControl, timestampTypeOf, type RecordBatchHeader } from '../protocol/records/batch.js';
 import type { AppendInfo } from '../storage/log.js';
-import type { ProducerSnapshotEntry } from '../storage/producer-snapshot.js';
+import { firstSequenceOf, type ProducerSnapshotEntry } from '../storage/producer-snapshot.js';
 
 /** Kafka keeps the metadata of the last 5 batches per producer (max.in.flight for idempotence). */
 const CACHED_BATCHES = 5;
@@ -115,7 +115,7 @@ export class ProducerStateTable {
       this.producers.set(e.producerId, {
         epoch: e.epoch,
         batches: [{
-          firstSeq: (e.lastSequence - e.offsetDelta + 0x80000000) % 0x80000000, lastSeq: e.lastSequence, timestamp: e.timestamp,
+          firstSeq: firstSequenceOf(e), lastSeq: e.lastSequence, timestamp: e.timestamp,
           info: { baseOffset, lastOffset: e.lastOffset, logAppendTime: -1n, logStartOffset, recordCount: e.offsetDelta + 1 },
         }],
       });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { Properties } from '../config/properties.js';
-import { keystoreOptions, truststoreOptions } from '../config/ssl-stores.js';
+import { keystoreOptions, protocolOptions, truststoreOptions } from '../config/ssl-stores.js';
 import { KtoolError } from '../errors.js';
 import { parseJaasConfig, parseJaasFileSection, type JaasEntry } from './jaas.js';
 
@@ -91,14 +91,12 @@ export function connectionSettings(bootstrapServers: string, props: Properties, 
 
 function tlsOptions(props: Properties): ConnectionOptions {
   const get = (key: string): string | undefined => props.get(key);
-  const opts: ConnectionOptions = { ...truststoreOptions(get, configError), ...keystoreOptions(get, configError) };
+  const opts: ConnectionOptions = { ...truststoreOptions(get, configError), ...keystoreOptions(get, configError), ...protocolOptions(get, 'ssl.enabled.protocols', 'ssl.protocol') };
 
   // An empty endpoint identification algorithm turns hostname verification off, as in Kafka.
   if ((props.get('ssl.endpoint.identification.algorithm') ?? 'https').trim() === '') {
     opts.checkServerIdentity = () => undefined;
   }
-  const protocols = props.get('ssl.enabled.protocols') ?? props.get('ssl.protocol');
-  if (protocols && !protocols.includes('TLSv1.2') && protocols.includes('TLSv1.3')) opts.minVersion = 'TLSv1.3';
   return opts;
 }
 

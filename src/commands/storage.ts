@@ -7,13 +7,13 @@
 // Kafka's tool (usage and `kafka-storage: error: …` on stderr, exit 1).
 import { existsSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { ClusterMetadata, type ScramCredential } from '../broker/metadata/cluster-metadata.js';
+import { ClusterMetadata } from '../broker/metadata/cluster-metadata.js';
 import { readMetaProperties, writeMetaProperties } from '../broker/meta-properties.js';
 import { base64ToUuid, randomUuid, uuidToBase64 } from '../broker/metadata/uuid.js';
 import { brokerValue } from '../config/broker-config.js';
 import { readPropertiesFile, type Properties } from '../config/properties.js';
 import { KtoolError } from '../errors.js';
-import { isScramMechanism, SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS, ScramHash } from '../protocol/scram.js';
+import { isScramMechanism, SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS, ScramHash, type ScramCredential } from '../protocol/scram.js';
 import { ArgumentParserError, formatError, formatHelp, HelpRequested, parseArguments, type ParserSpec } from './producer-perf-test/argparse.js';
 import type { Command } from './shared/command.js';
 import type { CliIO } from './shared/io.js';
@@ -92,7 +92,7 @@ function scramCredential(spec: string): { user: string; mechanism: string; crede
   if (fields.has('saltedpassword')) salted = Buffer.from(fields.get('saltedpassword')!, 'base64');
   else if (fields.has('password')) salted = scram.saltedPassword(fields.get('password')!, salt, iterations);
   else throw terse(`You must supply one of 'password' or 'saltedpassword' to add-scram`);
-  return { user, mechanism, credential: { iterations, salt, storedKey: scram.storedKey(salted), serverKey: scram.serverKey(salted) } };
+  return { user, mechanism, credential: scram.credential(salt, salted, iterations) };
 }
 
 function format(ns: Map<string, unknown>, io: CliIO): void {
@@ -108,16 +108,17 @@ function format(ns: Map<string, unknown>, io: CliIO): void {
   const scram = ((ns.get('addScram') as string[] | undefined) ?? []).map(scramCredential);
   const release = (ns.get('releaseVersion') as string | undefined) ?? RELEASE_VERSION;
   const { dirs, metadataDir } = configuredDirs(props);
-  const unformatted = dirs.filter((d) => readMetaProperties(d) === undefined);
+  const metas = dirs.map(readMetaProperties);
+  const unformatted = dirs.filter((_, i) => metas[i] === undefined);
   if (unformatted.length < dirs.length && ns.get('ignoreFormatted') !== true) {
-    const formatted = dirs.find((d) => !unformatted.includes(d))!;
+    const formatted = dirs.find((_, i) => metas[i] !== undefined)!;
     throw terse(`Log directory ${formatted} is already formatted. Use --ignore-formatted to ignore this directory and format the others.`);
   }
   if (unformatted.length === 0) {
     io.stdout.write('All of the log directories are already formatted.\n');
     return;
   }
-  const existing = dirs.map(readMetaProperties).find((m) => m !== undefined);
+  const existing = metas.find((m) => m !== undefined);
   if (existing && existing.clusterId !== clusterId) throw terse(`Log directories are formatted for cluster ${existing.clusterId}, not ${clusterId}.`);
   for (const dir of unformatted) {
     const kind = dir !== metadataDir ? 'data directory' : ns.get('standalone') === true ? 'dynamic metadata voter directory' : 'metadata directory';

@@ -29,6 +29,12 @@ export function truststoreOptions(get: SslSetting, fail: (message: string) => Er
   throw fail(`ssl.truststore.type=${type} (${path}) is not supported by ktool: convert the truststore to PEM (e.g. keytool -exportcert -rfc) and set ssl.truststore.type=PEM`);
 }
 
+/** ssl.enabled.protocols (or the client's ssl.protocol) that leave out TLSv1.2: TLS 1.3 only. */
+export function protocolOptions(get: SslSetting, ...keys: string[]): Pick<SecureContextOptions, 'minVersion'> {
+  const protocols = keys.map(get).find((v) => v !== undefined);
+  return protocols && !protocols.includes('TLSv1.2') && protocols.includes('TLSv1.3') ? { minVersion: 'TLSv1.3' } : {};
+}
+
 /** The own key and certificate chain, if a keystore is configured. */
 export function keystoreOptions(get: SslSetting, fail: (message: string) => Error): Pick<SecureContextOptions, 'key' | 'cert' | 'pfx' | 'passphrase'> {
   const keyInline = get('ssl.keystore.key');

@@ -25,7 +25,7 @@ import type { MessageSchema } from '../protocol/schema.js';
 import { readFully } from '../storage/file-io.js';
 import { stringifyJson, structToJson } from './json.js';
 import { decodeOffsetsRecord } from './offsets-decoder.js';
-import { decodeProducerSnapshot, ProducerSnapshotError, type ProducerSnapshotEntry } from '../storage/producer-snapshot.js';
+import { decodeProducerSnapshot, firstSequenceOf, ProducerSnapshotError, type ProducerSnapshotEntry } from '../storage/producer-snapshot.js';
 
 export type ValueDecoder = 'string' | 'integer' | 'long';
 
@@ -756,8 +756,7 @@ async function dumpProducerSnapshot(file: string, cwd: string, out: Output, sink
   for (const e of entries) {
     let line = `producerId: ${e.producerId} producerEpoch: ${e.epoch} coordinatorEpoch: ${e.coordinatorEpoch} currentTxnFirstOffset: ${e.currentTxnFirstOffset} lastTimestamp: ${e.timestamp}`;
     if (e.lastOffset >= 0n) {
-      const firstSequence = (e.lastSequence - e.offsetDelta + 0x80000000) % 0x80000000;
-      line += ` firstSequence: ${firstSequence} lastSequence: ${e.lastSequence} lastOffset: ${e.lastOffset} offsetDelta: ${e.offsetDelta} timestamp: ${e.timestamp}`;
+      line += ` firstSequence: ${firstSequenceOf(e)} lastSequence: ${e.lastSequence} lastOffset: ${e.lastOffset} offsetDelta: ${e.offsetDelta} timestamp: ${e.timestamp}`;
     }
     out.line(line);
   }

@@ -21,6 +21,14 @@ export function scramMechanismById(id: number): ScramMechanism | undefined {
   return SCRAM_MECHANISMS.find((m) => SCRAM_MECHANISM_IDS[m] === id);
 }
 
+/** A user's SCRAM credential as Kafka keeps it: never the password, only what verifies a proof. */
+export interface ScramCredential {
+  iterations: number;
+  salt: Buffer;
+  storedKey: Buffer;
+  serverKey: Buffer;
+}
+
 export class ScramHash {
   readonly hash: 'sha256' | 'sha512';
   readonly keyLength: number;
@@ -53,6 +61,11 @@ export class ScramHash {
 
   storedKey(salted: Buffer): Buffer {
     return this.h(this.clientKey(salted));
+  }
+
+  /** What the server stores for a salted password (Kafka's ScramFormatter.generateCredential). */
+  credential(salt: Buffer, salted: Buffer, iterations: number): ScramCredential {
+    return { iterations, salt, storedKey: this.storedKey(salted), serverKey: this.serverKey(salted) };
   }
 }
 

@@ -33,6 +33,9 @@ export interface ProducerSnapshotEntry {
   currentTxnFirstOffset: bigint;
 }
 
+/** The first sequence of an entry's last batch (sequences wrap from Int32.MAX to 0). */
+export const firstSequenceOf = (e: ProducerSnapshotEntry): number => (e.lastSequence - e.offsetDelta + 0x80000000) % 0x80000000;
+
 const VERSION = 1;
 const HEADER_SIZE = 2 + 4 + 4;
 const ENTRY_SIZE = 46;

@@ -8,8 +8,7 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import { AlterUserScramCredentials, type AlterUserScramCredentialsRequest, type AlterUserScramCredentialsResponse } from '../../protocol/messages/alter-user-scram-credentials.js';
 import { DescribeClientQuotas, type DescribeClientQuotasResponse } from '../../protocol/messages/describe-client-quotas.js';
 import { DescribeUserScramCredentials, type DescribeUserScramCredentialsRequest, type DescribeUserScramCredentialsResponse } from '../../protocol/messages/describe-user-scram-credentials.js';
-import { SCRAM_MAX_ITERATIONS, SCRAM_MECHANISM_IDS, SCRAM_MIN_ITERATIONS, ScramHash, scramMechanismById, type ScramMechanism } from '../../protocol/scram.js';
-import type { ScramCredential } from '../metadata/cluster-metadata.js';
+import { SCRAM_MAX_ITERATIONS, SCRAM_MECHANISM_IDS, SCRAM_MIN_ITERATIONS, ScramHash, scramMechanismById, type ScramCredential, type ScramMechanism } from '../../protocol/scram.js';
 import type { Route } from '../router.js';
 import type { BrokerState } from '../state.js';
 
@@ -64,10 +63,7 @@ export function scramCredentialRoutes(state: BrokerState): Route[] {
           else if (mechanism === undefined) fail(u.name, ErrorCode.UNSUPPORTED_SASL_MECHANISM, 'Unknown SCRAM mechanism');
           else if (u.iterations < SCRAM_MIN_ITERATIONS) fail(u.name, ErrorCode.UNACCEPTABLE_CREDENTIAL, 'Too few iterations');
           else if (u.iterations > SCRAM_MAX_ITERATIONS) fail(u.name, ErrorCode.UNACCEPTABLE_CREDENTIAL, 'Too many iterations');
-          else {
-            const scram = new ScramHash(mechanism);
-            changes.push({ user: u.name, mechanism, credential: { iterations: u.iterations, salt: Buffer.from(u.salt), storedKey: scram.storedKey(u.saltedPassword), serverKey: scram.serverKey(u.saltedPassword) } });
-          }
+          else changes.push({ user: u.name, mechanism, credential: new ScramHash(mechanism).credential(Buffer.from(u.salt), u.saltedPassword, u.iterations) });
         }
         const users = [...new Set([...req.deletions.map((d) => d.name), ...req.upsertions.map((u) => u.name)])];
         const applied = changes.filter((c) => !errors.has(c.user));

@@ -6,6 +6,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, w
 import { join } from 'node:path';
 import { randomUuid } from './uuid.js';
 import { INTERNAL_TOPICS } from './topic-names.js';
+import type { ScramCredential } from '../../protocol/scram.js';
 
 export const METADATA_FILE = 'ktool-metadata.json';
 
@@ -22,14 +23,6 @@ interface StoredTopic {
   id: string;
   partitions: number;
   configs: Record<string, string>;
-}
-
-/** A user's SCRAM credential as Kafka keeps it: never the password, only what verifies a proof. */
-export interface ScramCredential {
-  iterations: number;
-  salt: Buffer;
-  storedKey: Buffer;
-  serverKey: Buffer;
 }
 
 interface StoredScramCredential {

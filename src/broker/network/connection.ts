@@ -142,16 +142,7 @@ export class Connection {
       return;
     }
     if (response === NO_RESPONSE || this.closed) return;
-    const w = new Writer();
-    writeResponseHeader(w, header.correlationId, responseHeaderIsFlexible(header.apiKey, flexible));
-    try {
-      encodeMessage(route.api.response, header.apiVersion, response, w);
-    } catch (err) {
-      this.log.error(`Could not encode ${route.api.name} v${header.apiVersion} response; closing the connection`, err);
-      this.close();
-      return;
-    }
-    this.send(w, sent);
+    this.respond(route.api, header, response, sent);
   }
 
   /** Writes one response (size + chunks, one writev); `sent` runs once the socket has taken it all. */
@@ -210,7 +201,7 @@ export class Connection {
     const mechanism = req.mechanism.toUpperCase();
     const enabled = sasl.mechanisms.includes(mechanism);
     const res: SaslHandshakeResponse = { errorCode: enabled ? 0 : ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: sasl.mechanisms };
-    this.respond(SaslHandshake, header, res, enabled ? undefined : () => this.close());
+    this.respond(SaslHandshake, header, res, enabled ? [] : [() => this.close()]);
     if (!enabled) {
       this.log.info(`Closing connection ${this.id} from ${this.clientHost}: unsupported SASL mechanism ${req.mechanism}`);
       return;
@@ -238,16 +229,21 @@ export class Connection {
     const res: SaslAuthenticateResponse = step.kind === 'failed'
       ? { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: step.error, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n }
       : { errorCode: 0, errorMessage: null, authBytes: step.response, sessionLifetimeMs: 0n };
-    this.respond(SaslAuthenticate, header, res, step.kind === 'failed' ? () => this.close() : undefined);
+    this.respond(SaslAuthenticate, header, res, step.kind === 'failed' ? [() => this.close()] : []);
   }
 
-  /** Encodes and sends one response; `then` runs once it is written (closing after a refusal). */
-  private respond(api: ApiSchema, header: RequestHeader, body: unknown, then?: () => void): void {
-    const flexible = isFlexible(api.response, header.apiVersion);
+  /** Encodes and sends one response; `sent` runs once it is written. A body that cannot be encoded closes the connection. */
+  private respond(api: ApiSchema, header: RequestHeader, body: unknown, sent: ReadonlyArray<() => void>): void {
     const w = new Writer();
-    writeResponseHeader(w, header.correlationId, responseHeaderIsFlexible(header.apiKey, flexible));
-    encodeMessage(api.response, header.apiVersion, body, w);
-    this.send(w, then ? [then] : []);
+    writeResponseHeader(w, header.correlationId, responseHeaderIsFlexible(header.apiKey, isFlexible(api.request, header.apiVersion)));
+    try {
+      encodeMessage(api.response, header.apiVersion, body, w);
+    } catch (err) {
+      this.log.error(`Could not encode ${api.name} v${header.apiVersion} response; closing the connection`, err);
+      this.close();
+      return;
+    }
+    this.send(w, sent);
   }
 
   /** KIP-511: an ApiVersions request at a version we do not know gets a v0 error response. */

@@ -18,17 +18,16 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TlsOptions } from 'node:tls';
 import { brokerValue, ConfigError, type Listener } from '../../config/broker-config.js';
 import type { Properties } from '../../config/properties.js';
-import { keystoreOptions, truststoreOptions } from '../../config/ssl-stores.js';
+import { keystoreOptions, protocolOptions, truststoreOptions } from '../../config/ssl-stores.js';
 import { parseJaasConfig, parseJaasFileSection, type JaasEntry } from '../../client/jaas.js';
-import { fromSaslName, isScramMechanism, scramAttributes, ScramHash, xor, type ScramMechanism } from '../../protocol/scram.js';
-import type { ScramCredential } from '../metadata/cluster-metadata.js';
+import { fromSaslName, isScramMechanism, scramAttributes, ScramHash, xor, type ScramCredential, type ScramMechanism } from '../../protocol/scram.js';
 
 const PLAIN_LOGIN_MODULE = 'org.apache.kafka.common.security.plain.PlainLoginModule';
 
 /** One step of an exchange; `error` is what the client is told (never the password). */
 export type SaslStep =
   | { kind: 'challenge'; response: Buffer }
-  | { kind: 'done'; response: Buffer; principal: string }
+  | { kind: 'done'; response: Buffer }
   | { kind: 'failed'; error: string };
 
 /** One client's exchange, token by token. */
@@ -76,13 +75,11 @@ function tlsOptions(l: Listener, get: (key: string) => string | undefined): TlsO
   if (clientAuth !== 'none' && clientAuth !== 'requested' && clientAuth !== 'required') {
     throw configError(`Invalid value ${clientAuth} for configuration ssl.client.auth: String must be one of: required, requested, none`);
   }
-  const opts: TlsOptions = { ...own, ...truststoreOptions(get, configError) };
+  const opts: TlsOptions = { ...own, ...truststoreOptions(get, configError), ...protocolOptions(get, 'ssl.enabled.protocols') };
   if (clientAuth !== 'none') {
     opts.requestCert = true;
     opts.rejectUnauthorized = clientAuth === 'required';
   }
-  const protocols = get('ssl.enabled.protocols');
-  if (protocols && !protocols.includes('TLSv1.2') && protocols.includes('TLSv1.3')) opts.minVersion = 'TLSv1.3';
   return opts;
 }
 
@@ -142,7 +139,7 @@ function checkPlain(token: Buffer, users: ReadonlyMap<string, Buffer>): SaslStep
   const same = reference.length === given.length && timingSafeEqual(reference, given) && expected !== undefined;
   if (!same) return failed('Authentication failed: Invalid username or password');
   if (authzid !== '' && authzid !== username) return failed('Authentication failed: Client requested an authorization id that is different from username');
-  return { kind: 'done', response: Buffer.alloc(0), principal: username };
+  return { kind: 'done', response: Buffer.alloc(0) };
 }
 
 /**
@@ -153,7 +150,7 @@ function checkPlain(token: Buffer, users: ReadonlyMap<string, Buffer>): SaslStep
 function scramSession(mechanism: ScramMechanism, credentials: ScramCredentials): SaslSession {
   const scram = new ScramHash(mechanism);
   const invalid: SaslStep = { kind: 'failed', error: `Authentication failed during authentication due to invalid credentials with SASL mechanism ${mechanism}` };
-  let expect: { gs2: string; clientFirstBare: string; serverFirst: string; nonce: string; user: string; credential: ScramCredential } | undefined;
+  let expect: { gs2: string; clientFirstBare: string; serverFirst: string; nonce: string; credential: ScramCredential } | undefined;
   let finished = false;
   return {
     step(token) {
@@ -175,7 +172,7 @@ function scramSession(mechanism: ScramMechanism, credentials: ScramCredentials):
         }
         const nonce = clientNonce + randomBytes(18).toString('base64');
         const serverFirst = `r=${nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`;
-        expect = { gs2: `${m[1]},${m[2] ?? ''},`, clientFirstBare, serverFirst, nonce, user, credential };
+        expect = { gs2: `${m[1]},${m[2] ?? ''},`, clientFirstBare, serverFirst, nonce, credential };
         return { kind: 'challenge', response: Buffer.from(serverFirst, 'utf8') };
       }
       finished = true;
@@ -191,7 +188,7 @@ function scramSession(mechanism: ScramMechanism, credentials: ScramCredentials):
       const authMessage = `${expect.clientFirstBare},${expect.serverFirst},${text.slice(0, proofAt)}`;
       const clientKey = xor(proof, scram.hmac(storedKey, authMessage));
       if (!timingSafeEqual(scram.h(clientKey), storedKey)) return invalid;
-      return { kind: 'done', response: Buffer.from(`v=${scram.hmac(serverKey, authMessage).toString('base64')}`, 'utf8'), principal: expect.user };
+      return { kind: 'done', response: Buffer.from(`v=${scram.hmac(serverKey, authMessage).toString('base64')}`, 'utf8') };
     },
   };
 }

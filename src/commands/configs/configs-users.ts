@@ -4,6 +4,7 @@
 import { KtoolError } from '../../errors.js';
 import { isScramMechanism, SCRAM_MIN_ITERATIONS, type ScramMechanism } from '../../protocol/scram.js';
 import type { ScramUpsertion, UserAdmin } from '../../client/user-admin.js';
+import { javaDoubleToString } from '../../connect/data/java-text.js';
 import type { CliIO } from '../shared/io.js';
 import { illegalArgument } from './configs-options.js';
 
@@ -43,13 +44,6 @@ export async function alterUser(admin: UserAdmin, user: string, toAdd: ReadonlyM
   io.stdout.write(user !== '' ? `Completed updating config for user ${user}.\n` : 'Completed updating default config for users in the cluster.\n');
 }
 
-/** Java's Double.toString for the quota values (1024.0, 1.0E7). */
-function javaDouble(v: number): string {
-  if (Number.isInteger(v) && Math.abs(v) < 1e7) return `${v}.0`;
-  const s = String(v);
-  return /e/.test(s) ? s.replace(/e\+?/, 'E').replace(/^(-?\d+)E/, '$1.0E') : s;
-}
-
 /** Quota lines, then (for named users or all users, never the default) SCRAM lines. */
 export async function describeUsers(admin: UserAdmin, names: readonly string[], io: CliIO): Promise<void> {
   const targets: Array<string | null> = names.length === 0 ? [null] : names.map((n) => n);
@@ -57,7 +51,7 @@ export async function describeUsers(admin: UserAdmin, names: readonly string[], 
     const entries = await admin.describeClientQuotas('user', name === '' ? null : name, name === null);
     for (const e of entries) {
       const who = e.entity.map((c) => (c.name === null ? `the default ${c.type}-principal` : `${c.type}-principal '${c.name}'`)).join(', ');
-      io.stdout.write(`Quota configs for ${who} are ${e.values.map((v) => `${v.key}=${javaDouble(v.value)}`).join(', ')}\n`);
+      io.stdout.write(`Quota configs for ${who} are ${e.values.map((v) => `${v.key}=${javaDoubleToString(v.value)}`).join(', ')}\n`);
     }
   }
   if (names.includes('')) return;
